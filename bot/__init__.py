@@ -1,0 +1,1 @@
+"""Quiz Tutor: a Telegram bot that tutors people for multiple-choice exams."""

@@ -1,0 +1,66 @@
+"""Value types shared by the rules and the store (no behaviour, no I/O)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Streak:
+    """A member's run of correct answers in one chat."""
+
+    current: int = 0
+    best: int = 0
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One question put to a chat, with the shuffled option order it was shown in."""
+
+    id: int
+    chat_id: int
+    question_id: str
+    topic: str | None
+    option_order: tuple[int, ...]
+    kind: str
+    asked_at: datetime
+    message_id: int | None = None
+    closes_at: datetime | None = None
+    closed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AskHistory:
+    """How often and how recently a chat was asked one question."""
+
+    times: int
+    last_asked: datetime
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """What recording a tap did: whether it counted, and the member's streak after it."""
+
+    recorded: bool
+    correct: bool
+    choice: int
+    streak: Streak
+
+
+@dataclass(frozen=True)
+class MemberStats:
+    """A member's totals in one chat."""
+
+    answered: int
+    correct: int
+    streak: Streak
+
+    @property
+    def accuracy(self) -> float:
+        """Share of answers that were right, 0.0 when nothing was answered."""
+        return self.correct / self.answered if self.answered else 0.0
+
+
+Clock = Callable[[], datetime]

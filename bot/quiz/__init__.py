@@ -1,0 +1,1 @@
+"""Pure quiz rules: choosing, shuffling, grading, streaks. No Telegram, no SQL."""

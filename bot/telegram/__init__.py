@@ -1,0 +1,1 @@
+"""The Telegram layer: handlers, keyboards and rendering (the only package importing telegram)."""
