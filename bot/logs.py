@@ -41,3 +41,5 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # aiosqlite logs every statement at DEBUG, which drowns the bot's own debug lines.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)

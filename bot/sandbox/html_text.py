@@ -35,7 +35,7 @@ class _Parser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.offset = 0
+        self.position = 0
         self.stack: list[tuple[str, int, dict]] = []
         self.entities: list[dict] = []
 
@@ -50,7 +50,7 @@ class _Parser(HTMLParser):
             if not attributes.get("href"):
                 raise EntityParseError("Can't find end of the URL")
             extra["url"] = attributes["href"]
-        self.stack.append((tag, self.offset, extra))
+        self.stack.append((tag, self.position, extra))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "span":
@@ -58,14 +58,14 @@ class _Parser(HTMLParser):
         if not self.stack or self.stack[-1][0] != tag:
             raise EntityParseError(f'Can\'t find end tag corresponding to start tag "{tag}"')
         _, start, extra = self.stack.pop()
-        if self.offset > start:
+        if self.position > start:
             self.entities.append(
-                {"type": _TAGS[tag], "offset": start, "length": self.offset - start, **extra}
+                {"type": _TAGS[tag], "offset": start, "length": self.position - start, **extra}
             )
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
-        self.offset += utf16_len(data)
+        self.position += utf16_len(data)
 
 
 def parse_html(markup: str) -> tuple[str, list[dict]]:

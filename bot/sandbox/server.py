@@ -249,6 +249,8 @@ class SandboxServer:
         except ValueError as exc:
             return self._reply(_bad_request(str(exc)))
         self.requests.append((method, params))
+        async with self._changed:
+            self._changed.notify_all()
         handler = getattr(self, f"_api_{method.lower()}", None)
         if handler is None:
             return self._reply(ApiError(404, "Not Found: method not found"))
