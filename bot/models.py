@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -64,3 +64,49 @@ class MemberStats:
 
 
 Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class ChatState:
+    """A chat's own settings and standing: schedule, window, pause, day streak."""
+
+    id: int
+    type: str
+    title: str | None = None
+    timezone: str | None = None
+    daily_time: str | None = None
+    next_push_at: datetime | None = None
+    paused_reason: str | None = None
+    answer_seconds: int | None = None
+    day_streak: int = 0
+    last_correct_day: date | None = None
+
+    @property
+    def is_group(self) -> bool:
+        return self.type in ("group", "supergroup")
+
+
+@dataclass(frozen=True)
+class MemberAnswer:
+    """One member's answer to an ask, with their streak in the chat now."""
+
+    user_id: int
+    name: str
+    choice: int
+    correct: bool
+    streak: Streak
+
+
+@dataclass(frozen=True)
+class LeaderRow:
+    """A member's standing on a chat's leaderboard."""
+
+    user_id: int
+    name: str
+    answered: int
+    correct: int
+    best_streak: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0

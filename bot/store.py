@@ -5,12 +5,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import aiosqlite
 
-from bot.models import AnswerOutcome, Ask, AskHistory, MemberStats, Streak
+from bot.models import (
+    AnswerOutcome,
+    Ask,
+    AskHistory,
+    ChatState,
+    LeaderRow,
+    MemberAnswer,
+    MemberStats,
+    Streak,
+)
 
 # Each entry upgrades the schema by one version; PRAGMA user_version records how far a
 # database has come. Never edit a released entry: append a new one.
@@ -56,9 +65,31 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (chat_id, user_id)
     );
     """,
+    # 2: daily pushes, per-chat answer window, the chat's day streak, deliveries.
+    """
+    ALTER TABLE chats ADD COLUMN timezone TEXT;
+    ALTER TABLE chats ADD COLUMN daily_time TEXT;
+    ALTER TABLE chats ADD COLUMN next_push_at TEXT;
+    ALTER TABLE chats ADD COLUMN paused_reason TEXT;
+    ALTER TABLE chats ADD COLUMN answer_seconds INTEGER;
+    ALTER TABLE chats ADD COLUMN day_streak INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE chats ADD COLUMN last_correct_day TEXT;
+    CREATE INDEX chats_due ON chats(next_push_at) WHERE next_push_at IS NOT NULL;
+    CREATE INDEX asks_open ON asks(closes_at) WHERE closed_at IS NULL AND closes_at IS NOT NULL;
+    CREATE TABLE deliveries (
+        chat_id INTEGER NOT NULL REFERENCES chats(id) ON UPDATE CASCADE ON DELETE CASCADE,
+        local_date TEXT NOT NULL,
+        ask_id INTEGER NOT NULL REFERENCES asks(id) ON DELETE CASCADE,
+        claimed_at TEXT NOT NULL,
+        sent_at TEXT,
+        PRIMARY KEY (chat_id, local_date)
+    );
+    CREATE INDEX deliveries_unsent ON deliveries(sent_at) WHERE sent_at IS NULL;
+    """,
 )
 
 StreakRule = Callable[[Streak, bool], Streak]
+DayStreakRule = Callable[[date | None, int, date], tuple[date, int]]
 
 
 class SchemaError(RuntimeError):
@@ -87,6 +118,22 @@ def _ask(row: aiosqlite.Row) -> Ask:
         message_id=row["message_id"],
         closes_at=_dt(row["closes_at"]),
         closed_at=_dt(row["closed_at"]),
+    )
+
+
+def _chat(row: aiosqlite.Row) -> ChatState:
+    return ChatState(
+        id=row["id"],
+        type=row["type"],
+        title=row["title"],
+        timezone=row["timezone"],
+        daily_time=row["daily_time"],
+        next_push_at=_dt(row["next_push_at"]),
+        paused_reason=row["paused_reason"],
+        answer_seconds=row["answer_seconds"],
+        day_streak=row["day_streak"],
+        last_correct_day=(date.fromisoformat(row["last_correct_day"])
+                          if row["last_correct_day"] else None),
     )
 
 
@@ -150,25 +197,30 @@ class Store:
                 raise
             await self._db.execute("COMMIT")
 
-    async def remember_chat(
-        self, chat_id: int, chat_type: str, title: str | None, at: datetime
+    async def remember(
+        self,
+        at: datetime,
+        chat: tuple[int, str, str | None] | None = None,
+        user: tuple[int, str] | None = None,
     ) -> None:
-        """Record a chat (or refresh its type and title)."""
-        async with self._transaction() as db:
-            await db.execute(
-                "INSERT INTO chats (id, type, title, created_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title",
-                (chat_id, chat_type, title, _ts(at)),
-            )
+        """Record the chat (id, type, title) and the user (id, name) an update came from.
 
-    async def remember_user(self, user_id: int, display_name: str) -> None:
-        """Record a user (or refresh the name shown on leaderboards)."""
+        Hearing from a chat means the bot can write there again, so a pause ends.
+        """
         async with self._transaction() as db:
-            await db.execute(
-                "INSERT INTO users (id, display_name) VALUES (?, ?)"
-                " ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name",
-                (user_id, display_name),
-            )
+            if chat is not None:
+                await db.execute(
+                    "INSERT INTO chats (id, type, title, created_at) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (id) DO UPDATE SET type = excluded.type,"
+                    " title = excluded.title, paused_reason = NULL",
+                    (*chat, _ts(at)),
+                )
+            if user is not None:
+                await db.execute(
+                    "INSERT INTO users (id, display_name) VALUES (?, ?)"
+                    " ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name",
+                    user,
+                )
 
     async def create_ask(
         self,
@@ -234,11 +286,13 @@ class Store:
         correct: bool,
         answered_at: datetime,
         advance: StreakRule,
+        day: tuple[date, DayStreakRule] | None = None,
     ) -> AnswerOutcome:
         """Record a member's first answer to an ask and move their streak, atomically.
 
-        A second answer by the same member changes nothing and reports recorded=False,
-        with the choice that was counted.
+        With `day` (the chat's local date and its rule), a right answer also moves the
+        chat's day streak in the same transaction. A second answer by the same member
+        changes nothing and reports recorded=False, with the choice that was counted.
         """
         async with self._transaction() as db:
             cursor = await db.execute(
@@ -262,7 +316,23 @@ class Store:
                 " SET current = excluded.current, best = excluded.best",
                 (ask.chat_id, user_id, streak.current, streak.best),
             )
+            if correct and day is not None:
+                await self._advance_day_streak(db, ask.chat_id, *day)
         return AnswerOutcome(True, correct, choice, streak)
+
+    async def _advance_day_streak(
+        self, db: aiosqlite.Connection, chat_id: int, today: date, rule: DayStreakRule
+    ) -> None:
+        async with db.execute(
+            "SELECT day_streak, last_correct_day FROM chats WHERE id = ?", (chat_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        last = date.fromisoformat(row["last_correct_day"]) if row["last_correct_day"] else None
+        new_day, streak = rule(last, row["day_streak"], today)
+        await db.execute(
+            "UPDATE chats SET day_streak = ?, last_correct_day = ? WHERE id = ?",
+            (streak, new_day.isoformat(), chat_id),
+        )
 
     async def _streak(self, db: aiosqlite.Connection, chat_id: int, user_id: int) -> Streak:
         async with db.execute(
@@ -284,6 +354,202 @@ class Store:
         )
         streak = Streak(row["current"] or 0, row["best"] or 0)
         return MemberStats(row["answered"], row["correct"], streak)
+
+
+    # -- chats: settings, pauses, migration --------------------------------------------------
+
+    async def chat_state(self, chat_id: int) -> ChatState | None:
+        """A chat's settings and standing, or None for a chat never seen."""
+        rows = await self._fetchall("SELECT * FROM chats WHERE id = ?", (chat_id,))
+        return _chat(rows[0]) if rows else None
+
+    async def set_daily(
+        self, chat_id: int, daily_time: str | None, timezone: str | None,
+        next_push_at: datetime | None,
+    ) -> None:
+        """Set (or, with Nones, clear) a chat's daily push; a new schedule also unpauses."""
+        async with self._transaction() as db:
+            await db.execute(
+                "UPDATE chats SET daily_time = ?, timezone = COALESCE(?, timezone),"
+                " next_push_at = ?, paused_reason = NULL WHERE id = ?",
+                (daily_time, timezone, _ts(next_push_at) if next_push_at else None, chat_id),
+            )
+
+    async def set_answer_seconds(self, chat_id: int, seconds: int | None) -> None:
+        """Set a group's answer window (None = the bot's default)."""
+        async with self._transaction() as db:
+            await db.execute("UPDATE chats SET answer_seconds = ? WHERE id = ?",
+                             (seconds, chat_id))
+
+    async def pause_chat(self, chat_id: int, reason: str) -> None:
+        """Stop pushing to a chat (blocked, removed, not found), keeping why."""
+        async with self._transaction() as db:
+            await db.execute("UPDATE chats SET paused_reason = ? WHERE id = ?", (reason, chat_id))
+
+    async def resume_chat(self, chat_id: int) -> bool:
+        """Clear a chat's pause; True if it was paused."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE chats SET paused_reason = NULL WHERE id = ? AND paused_reason IS NOT NULL",
+                (chat_id,),
+            )
+            return cursor.rowcount == 1
+
+    async def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """Carry a group's data over to the supergroup it became."""
+        async with self._transaction() as db:
+            async with db.execute("SELECT COUNT(*) FROM asks WHERE chat_id = ?", (new_id,)) as c:
+                (new_asks,) = await c.fetchone()
+            if new_asks == 0:
+                # A row made by an early update from the new chat holds nothing yet.
+                await db.execute("DELETE FROM chats WHERE id = ?", (new_id,))
+                await db.execute("UPDATE chats SET id = ?, type = 'supergroup' WHERE id = ?",
+                                 (new_id, old_id))
+                return
+            for table in ("asks", "deliveries", "streaks"):
+                await db.execute(f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?",
+                                 (new_id, old_id))
+            await db.execute("DELETE FROM chats WHERE id = ?", (old_id,))
+
+    # -- daily pushes ------------------------------------------------------------------------
+
+    async def due_pushes(self, now: datetime, limit: int = 500) -> list[ChatState]:
+        """Unpaused chats whose next push is due, earliest first."""
+        rows = await self._fetchall(
+            "SELECT * FROM chats WHERE next_push_at IS NOT NULL AND next_push_at <= ?"
+            " AND paused_reason IS NULL ORDER BY next_push_at LIMIT ?",
+            (_ts(now), limit),
+        )
+        return [_chat(row) for row in rows]
+
+    async def skip_push(self, chat_id: int, due: datetime, next_at: datetime) -> bool:
+        """Move a stale push on without sending; False if another run already moved it."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE chats SET next_push_at = ? WHERE id = ? AND next_push_at = ?",
+                (_ts(next_at), chat_id, _ts(due)),
+            )
+            return cursor.rowcount == 1
+
+    async def claim_push(
+        self,
+        chat_id: int,
+        due: datetime,
+        local_day: date,
+        next_at: datetime,
+        question_id: str,
+        option_order: tuple[int, ...],
+        asked_at: datetime,
+        closes_at: datetime | None,
+    ) -> Ask | None:
+        """Claim today's push for a chat: record the ask and the delivery, move the schedule.
+
+        One transaction; None if the push was already claimed (by this or an earlier run),
+        in which case only the schedule moves on.
+        """
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE chats SET next_push_at = ? WHERE id = ? AND next_push_at = ?",
+                (_ts(next_at), chat_id, _ts(due)),
+            )
+            if cursor.rowcount != 1:
+                return None
+            async with db.execute(
+                "SELECT 1 FROM deliveries WHERE chat_id = ? AND local_date = ?",
+                (chat_id, local_day.isoformat()),
+            ) as existing:
+                if await existing.fetchone():
+                    return None
+            cursor = await db.execute(
+                "INSERT INTO asks (chat_id, question_id, topic, option_order, kind, asked_at,"
+                " closes_at) VALUES (?, ?, NULL, ?, 'daily', ?, ?)",
+                (chat_id, question_id, ",".join(map(str, option_order)), _ts(asked_at),
+                 _ts(closes_at) if closes_at else None),
+            )
+            ask_id = cursor.lastrowid
+            await db.execute(
+                "INSERT INTO deliveries (chat_id, local_date, ask_id, claimed_at)"
+                " VALUES (?, ?, ?, ?)",
+                (chat_id, local_day.isoformat(), ask_id, _ts(asked_at)),
+            )
+        return Ask(ask_id, chat_id, question_id, None, option_order, "daily", asked_at,
+                   closes_at=closes_at)
+
+    async def complete_push(self, ask_id: int, message_id: int, sent_at: datetime) -> None:
+        """Record that a claimed push reached the chat as `message_id`."""
+        async with self._transaction() as db:
+            await db.execute("UPDATE asks SET message_id = ? WHERE id = ?", (message_id, ask_id))
+            await db.execute("UPDATE deliveries SET sent_at = ? WHERE ask_id = ?",
+                             (_ts(sent_at), ask_id))
+
+    async def drop_push(self, ask_id: int) -> None:
+        """Forget a claimed push that could not be delivered (the ask goes with it)."""
+        async with self._transaction() as db:
+            await db.execute("DELETE FROM asks WHERE id = ?", (ask_id,))
+
+    async def unsent_pushes(self) -> list[Ask]:
+        """Claimed pushes with no message: a run stopped between claiming and sending."""
+        rows = await self._fetchall(
+            "SELECT asks.* FROM deliveries JOIN asks ON asks.id = deliveries.ask_id"
+            " WHERE deliveries.sent_at IS NULL ORDER BY asks.id"
+        )
+        return [_ask(row) for row in rows]
+
+    # -- group answer windows ----------------------------------------------------------------
+
+    async def asks_to_close(self, now: datetime, limit: int = 100) -> list[Ask]:
+        """Open asks whose answer window has ended."""
+        rows = await self._fetchall(
+            "SELECT * FROM asks WHERE closed_at IS NULL AND closes_at IS NOT NULL"
+            " AND closes_at <= ? ORDER BY closes_at LIMIT ?",
+            (_ts(now), limit),
+        )
+        return [_ask(row) for row in rows]
+
+    async def close_ask(self, ask_id: int, at: datetime) -> bool:
+        """Mark an ask closed; False if it already was (someone else closes it)."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE asks SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
+                (_ts(at), ask_id),
+            )
+            return cursor.rowcount == 1
+
+    async def ask_answers(self, ask: Ask) -> list[MemberAnswer]:
+        """Every member's answer to an ask, in answer order, with their streak now."""
+        rows = await self._fetchall(
+            "SELECT answers.user_id, users.display_name, answers.choice, answers.correct,"
+            " COALESCE(streaks.current, 0) AS current, COALESCE(streaks.best, 0) AS best"
+            " FROM answers JOIN users ON users.id = answers.user_id"
+            " LEFT JOIN streaks ON streaks.chat_id = ? AND streaks.user_id = answers.user_id"
+            " WHERE answers.ask_id = ? ORDER BY answers.answered_at, answers.user_id",
+            (ask.chat_id, ask.id),
+        )
+        return [
+            MemberAnswer(row["user_id"], row["display_name"], row["choice"],
+                         bool(row["correct"]), Streak(row["current"], row["best"]))
+            for row in rows
+        ]
+
+    async def leaderboard(
+        self, chat_id: int, since: datetime | None = None, limit: int = 10
+    ) -> list[LeaderRow]:
+        """Members of a chat ranked by right answers, then accuracy (optionally since a time)."""
+        rows = await self._fetchall(
+            "SELECT answers.user_id, users.display_name, COUNT(*) AS answered,"
+            " SUM(answers.correct) AS correct, COALESCE(MAX(streaks.best), 0) AS best"
+            " FROM answers JOIN asks ON asks.id = answers.ask_id"
+            " JOIN users ON users.id = answers.user_id"
+            " LEFT JOIN streaks ON streaks.chat_id = asks.chat_id"
+            "  AND streaks.user_id = answers.user_id"
+            " WHERE asks.chat_id = ? AND answers.answered_at >= ?"
+            " GROUP BY answers.user_id"
+            " ORDER BY correct DESC, CAST(correct AS REAL) / COUNT(*) DESC, best DESC,"
+            "  users.display_name LIMIT ?",
+            (chat_id, _ts(since) if since else "", limit),
+        )
+        return [LeaderRow(row["user_id"], row["display_name"], row["answered"],
+                          row["correct"], row["best"]) for row in rows]
 
 
 def _statements(script: str) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,8 +16,7 @@ T0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
 
 
 async def make_ask(store: Store, chat_id: int = 1, question_id: str = "q1"):
-    await store.remember_chat(chat_id, "private", None, T0)
-    await store.remember_user(chat_id, "Alice")
+    await store.remember(T0, chat=(chat_id, "private", None), user=(chat_id, "Alice"))
     return await store.create_ask(chat_id, question_id, "alpha", (2, 0, 1), "quiz", T0)
 
 
@@ -94,4 +93,85 @@ async def test_streaks_survive_reopening(tmp_path: Path):
 
 async def test_naive_timestamps_are_rejected(store: Store):
     with pytest.raises(ValueError):
-        await store.remember_chat(1, "private", None, datetime(2026, 1, 1))
+        await store.remember(datetime(2026, 1, 1), chat=(1, "private", None))
+
+
+async def test_migration_from_version_1_keeps_answers_and_streaks(tmp_path: Path):
+    path = tmp_path / "v1.sqlite3"
+    with sqlite3.connect(path) as raw:
+        raw.executescript(MIGRATIONS[0])
+        raw.execute("PRAGMA user_version = 1")
+        raw.execute("INSERT INTO chats VALUES (1, 'private', NULL, '2026-01-01T00:00:00+00:00')")
+        raw.execute("INSERT INTO users VALUES (1, 'Alice')")
+        raw.execute("INSERT INTO asks (chat_id, question_id, option_order, kind, asked_at)"
+                    " VALUES (1, 'q1', '0,1', 'quiz', '2026-01-01T00:00:00+00:00')")
+        raw.execute("INSERT INTO answers VALUES (1, 1, 0, 1, '2026-01-01T00:00:00+00:00')")
+        raw.execute("INSERT INTO streaks VALUES (1, 1, 4, 6)")
+    store = await Store.open(path)
+    try:
+        assert await store.schema_version() == len(MIGRATIONS)
+        stats = await store.member_stats(1, 1)
+        assert (stats.answered, stats.streak) == (1, Streak(4, 6))
+        assert (await store.chat_state(1)).day_streak == 0
+    finally:
+        await store.close()
+
+
+async def test_push_claim_is_once_per_chat_and_local_day(store: Store):
+    await store.remember(T0, chat=(5, "private", None))
+    due = T0.replace(hour=7)
+    await store.set_daily(5, "08:00", "Europe/Berlin", due)
+    assert [c.id for c in await store.due_pushes(T0)] == [5]
+    nxt = due + timedelta(days=1)
+    ask = await store.claim_push(5, due, date(2026, 1, 1), nxt, "q1", (1, 0), T0, None)
+    assert ask is not None and ask.kind == "daily"
+    assert await store.claim_push(5, due, date(2026, 1, 1), nxt, "q1", (1, 0), T0, None) is None
+    assert await store.due_pushes(T0) == []
+    assert [a.id for a in await store.unsent_pushes()] == [ask.id]
+    await store.complete_push(ask.id, 9, T0)
+    assert await store.unsent_pushes() == []
+    assert (await store.get_ask(ask.id)).message_id == 9
+    # The next day's claim for the same local date (clock trouble) is refused too.
+    again = await store.claim_push(5, nxt, date(2026, 1, 1), nxt + timedelta(days=1), "q2",
+                                   (0, 1), T0, None)
+    assert again is None
+    assert (await store.chat_state(5)).next_push_at == nxt + timedelta(days=1)
+
+
+async def test_paused_chats_are_not_due_until_they_talk_again(store: Store):
+    await store.remember(T0, chat=(5, "private", None))
+    await store.set_daily(5, "08:00", "UTC", T0)
+    await store.pause_chat(5, "Forbidden: bot was blocked by the user")
+    assert await store.due_pushes(T0) == []
+    assert (await store.chat_state(5)).paused_reason.startswith("Forbidden")
+    await store.remember(T0, chat=(5, "private", None))
+    assert [c.id for c in await store.due_pushes(T0)] == [5]
+
+
+async def test_group_windows_answers_and_leaderboard(store: Store):
+    await store.remember(T0, chat=(-7, "group", "Study"), user=(1, "Alice"))
+    await store.remember(T0, user=(2, "Bob"))
+    ask = await store.create_ask(-7, "q1", None, (0, 1), "group", T0, T0 + timedelta(seconds=60))
+    await store.record_answer(ask, 2, 1, False, T0, advance_streak)
+    await store.record_answer(ask, 1, 0, True, T0 + timedelta(seconds=1), advance_streak)
+    assert await store.asks_to_close(T0) == []
+    assert [a.id for a in await store.asks_to_close(T0 + timedelta(seconds=60))] == [ask.id]
+    assert await store.close_ask(ask.id, T0)
+    assert not await store.close_ask(ask.id, T0)
+    answers = await store.ask_answers(ask)
+    assert [(a.name, a.correct, a.streak.current) for a in answers] == [
+        ("Bob", False, 0), ("Alice", True, 1)]
+    board = await store.leaderboard(-7)
+    assert [(r.name, r.correct, r.answered) for r in board] == [("Alice", 1, 1), ("Bob", 0, 1)]
+    assert await store.leaderboard(-7, since=T0 + timedelta(days=1)) == []
+
+
+async def test_migrating_a_group_keeps_its_data(store: Store):
+    await store.remember(T0, chat=(-7, "group", "Study"), user=(1, "Alice"))
+    ask = await store.create_ask(-7, "q1", None, (0, 1), "group", T0)
+    await store.record_answer(ask, 1, 0, True, T0, advance_streak)
+    await store.remember(T0, chat=(-1007, "supergroup", "Study"))
+    await store.migrate_chat(-7, -1007)
+    assert await store.chat_state(-7) is None
+    assert (await store.get_ask(ask.id)).chat_id == -1007
+    assert (await store.member_stats(-1007, 1)).streak == Streak(1, 1)

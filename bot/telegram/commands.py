@@ -16,10 +16,11 @@ async def remember(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Record the chat and the user of every update before any handler uses them."""
     svc = services(context)
     chat, user = update.effective_chat, update.effective_user
-    if chat is not None:
-        await svc.store.remember_chat(chat.id, chat.type, chat.title, svc.clock())
-    if user is not None:
-        await svc.store.remember_user(user.id, user.full_name)
+    await svc.store.remember(
+        svc.clock(),
+        chat=(chat.id, chat.type, chat.title) if chat else None,
+        user=(user.id, user.full_name) if user else None,
+    )
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
