@@ -106,6 +106,13 @@ class RunningBot:
     server: SandboxServer
     bank: Bank
     settings: Settings
+    app: object
+
+    async def push_now(self) -> int:
+        """Run a daily-push round now, as the job would; how many were sent."""
+        from bot.telegram.app import push_now
+
+        return await push_now(self.app)
 
     async def say(self, chat: Chat, user: User, text: str) -> Message:
         """`user` sends `text`; return the bot's first new message in the chat."""
@@ -137,7 +144,7 @@ class RunningBot:
 @pytest.fixture
 def bot_runner(sandbox: SandboxServer, clock: FakeClock, tmp_path: Path) -> Callable:
     """Start the real bot (as `run` builds it) against the sandbox; usable several times."""
-    from bot.telegram.app import build_application, serve
+    from bot.telegram.app import Ticks, build_application, serve
 
     @asynccontextmanager
     async def running(
@@ -149,7 +156,8 @@ def bot_runner(sandbox: SandboxServer, clock: FakeClock, tmp_path: Path) -> Call
                      database_path=tmp_path / "bot.sqlite3", questions_dir=bank_dir),
             **overrides,
         )
-        app = build_application(settings, bank, clock=clock, rng=random.Random(seed))
+        app = build_application(settings, bank, clock=clock, rng=random.Random(seed),
+                                ticks=Ticks(windows=0.05, pushes=0.05))
         stop = asyncio.Event()
         task = asyncio.create_task(serve(app, stop))
         try:
@@ -158,7 +166,7 @@ def bot_runner(sandbox: SandboxServer, clock: FakeClock, tmp_path: Path) -> Call
             if task.done():
                 polling.cancel()
                 task.result()  # the bot failed to start: raise its error here
-            yield RunningBot(sandbox, bank, settings)
+            yield RunningBot(sandbox, bank, settings, app)
         finally:
             stop.set()
             await asyncio.wait_for(task, 15)

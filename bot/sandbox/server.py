@@ -12,6 +12,7 @@ import asyncio
 import itertools
 import json
 import re
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -65,6 +66,7 @@ class SandboxServer:
         self.commands: list[dict] = []
         self.callback_answers: dict[str, dict] = {}
         self.requests: list[tuple[str, dict]] = []
+        self.request_times: list[float] = []
         self.faults: list[Fault] = []
         self.listeners: list[Listener] = []
         self._updates: list[dict] = []
@@ -249,6 +251,7 @@ class SandboxServer:
         except ValueError as exc:
             return self._reply(_bad_request(str(exc)))
         self.requests.append((method, params))
+        self.request_times.append(time.monotonic())
         async with self._changed:
             self._changed.notify_all()
         handler = getattr(self, f"_api_{method.lower()}", None)

@@ -10,6 +10,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.quiz.grade import advance_streak, grade, letter_to_choice
+from bot.quiz.schedule import advance_day_streak, local_date
 from bot.telegram import keyboards, render
 from bot.telegram.asking import ask_question
 from bot.telegram.services import services
@@ -61,13 +62,19 @@ async def on_answer(
         await query.answer(CLOSED)
         return
     result = grade(question, choice)
+    chat = await svc.store.chat_state(ask.chat_id)
+    today = local_date(now, chat.timezone or svc.settings.default_timezone)
     outcome = await svc.store.record_answer(
-        ask, query.from_user.id, choice, result.correct, now, advance_streak
+        ask, query.from_user.id, choice, result.correct, now, advance_streak,
+        day=(today, advance_day_streak),
     )
     if not outcome.recorded:
         await query.answer(ALREADY)
         return
-    await query.answer(render.toast(result, ask.option_order))
+    in_group = ask.closes_at is not None
+    await query.answer(render.toast(result, ask.option_order, in_group=in_group))
+    if in_group:
+        return  # the reveal comes when the window closes (bot.telegram.windows)
 
     topic = svc.bank.topic(question.topic)
     await edit_text(
@@ -97,7 +104,8 @@ async def on_next(
             if "not modified" not in exc.message:
                 raise
     topic = svc.bank.topic(tap.topic) if tap.topic else None
-    await ask_question(context.bot, svc, query.message.chat.id, topic)
+    chat = await svc.store.chat_state(query.message.chat.id)
+    await ask_question(context.bot, svc, chat, topic)
 
 
 async def edit_text(message: Message, html: str) -> None:

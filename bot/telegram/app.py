@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from telegram import BotCommand, Update
@@ -20,6 +21,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -31,13 +33,24 @@ from bot.bank import Bank
 from bot.config import Settings
 from bot.models import Clock
 from bot.store import Store
-from bot.telegram import answers, commands, render
+from bot.telegram import answers, commands, membership, render
+from bot.telegram.pushes import PushRound
 from bot.telegram.services import SERVICES_KEY, Services
+from bot.telegram.windows import close_due_windows
 
 log = logging.getLogger(__name__)
 
 # Long-poll length; also how long a stop may wait for the poll in flight.
 POLL_TIMEOUT_SECONDS = 10
+PUSH_ROUND_KEY = "push_round"
+
+
+@dataclass(frozen=True)
+class Ticks:
+    """How often (seconds) the jobs look for closed windows and due pushes."""
+
+    windows: float = 1.0
+    pushes: float = 5.0
 
 
 def system_clock() -> datetime:
@@ -52,6 +65,7 @@ def build_application(
     clock: Clock = system_clock,
     rng: random.Random | None = None,
     token: str | None = None,
+    ticks: Ticks = Ticks(),
 ) -> Application:
     """The bot: handlers, rate limiter, and start-up/shut-down of its store."""
     token = token or settings.token
@@ -65,6 +79,13 @@ def build_application(
         await app.bot.set_my_commands(
             [BotCommand(name, description) for name, description in render.COMMANDS]
         )
+        # Both jobs decide by the injected clock and the database, so windows that ended and
+        # pushes that fell due while the bot was down are handled on the first tick.
+        app.job_queue.run_repeating(close_due_windows, interval=ticks.windows, first=0,
+                                    name="close-windows")
+        app.bot_data[PUSH_ROUND_KEY] = push_round = PushRound()
+        app.job_queue.run_repeating(push_round, interval=ticks.pushes, first=0,
+                                    name="daily-pushes", job_kwargs={"max_instances": 2})
         log.info("ready: %d questions in %d topics, database %s",
                  len(bank), len(bank.topics), settings.database_path)
 
@@ -95,6 +116,12 @@ def add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("topics", commands.topics))
     app.add_handler(CommandHandler("quiz", commands.quiz))
     app.add_handler(CommandHandler("stats", commands.stats))
+    app.add_handler(CommandHandler("leaderboard", commands.leaderboard))
+    app.add_handler(CommandHandler("daily", commands.daily))
+    app.add_handler(CommandHandler("window", commands.window))
+    app.add_handler(ChatMemberHandler(membership.on_my_chat_member,
+                                      ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, membership.on_migrate))
     app.add_handler(CallbackQueryHandler(answers.on_callback))
     app.add_handler(MessageHandler(filters.TEXT | filters.COMMAND, commands.unknown))
     app.add_error_handler(on_error)
@@ -118,6 +145,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             )
     except TelegramError:
         log.debug("could not tell the user about the failure", exc_info=True)
+
+
+async def push_now(app: Application) -> int:
+    """Run a daily-push round now (after any running one); how many pushes were sent."""
+    return await app.bot_data[PUSH_ROUND_KEY].run_now(app)
 
 
 async def serve(app: Application, stop: asyncio.Event) -> None:

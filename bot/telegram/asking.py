@@ -2,33 +2,61 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from telegram import Bot, Message
 from telegram.constants import ParseMode
 
-from bot.bank import Topic
-from bot.models import Ask
+from bot.bank import Question, Topic
+from bot.models import Ask, ChatState
 from bot.quiz.choose import pick_question, shuffled_order
 from bot.telegram import keyboards, render
 from bot.telegram.services import Services
 
 
-async def ask_question(
-    bot: Bot, svc: Services, chat_id: int, topic: Topic | None, kind: str = "quiz"
-) -> tuple[Ask, Message]:
-    """Send a new question (from `topic`, or any topic) to a chat and record it."""
+async def choose(
+    svc: Services, chat_id: int, topic: Topic | None
+) -> tuple[Question, tuple[int, ...]]:
+    """The next question for a chat (from `topic`, or any) and its shuffled option order."""
     pool = topic.questions if topic else tuple(svc.bank)
-    history = await svc.store.ask_history(chat_id)
-    question = pick_question(pool, history, svc.rng)
-    order = shuffled_order(len(question.options), svc.rng)
-    ask = await svc.store.create_ask(
-        chat_id, question.id, topic.slug if topic else None, order, kind, svc.clock()
-    )
+    question = pick_question(pool, await svc.store.ask_history(chat_id), svc.rng)
+    return question, shuffled_order(len(question.options), svc.rng)
+
+
+def answer_window(svc: Services, chat: ChatState) -> timedelta | None:
+    """How long a group has to answer (None in private chats: answers are graded at once)."""
+    if not chat.is_group:
+        return None
+    return timedelta(seconds=chat.answer_seconds or svc.settings.group_answer_seconds)
+
+
+async def send_ask(bot: Bot, svc: Services, ask: Ask, chat_id: int | None = None) -> Message:
+    """Send the message that shows an ask, with one button per letter."""
+    question = svc.bank.question(ask.question_id)
     title = svc.bank.topic(question.topic).title
-    message = await bot.send_message(
-        chat_id,
-        render.question(question, title, order),
+    return await bot.send_message(
+        chat_id or ask.chat_id,
+        render.question(
+            question, title, ask.option_order,
+            window=ask.closes_at - ask.asked_at if ask.closes_at else None,
+            daily=ask.kind == "daily",
+        ),
         parse_mode=ParseMode.HTML,
-        reply_markup=keyboards.answer_keyboard(ask.id, len(order)),
+        reply_markup=keyboards.answer_keyboard(ask.id, len(ask.option_order)),
     )
+
+
+async def ask_question(
+    bot: Bot, svc: Services, chat: ChatState, topic: Topic | None
+) -> tuple[Ask, Message]:
+    """Send a new question to a chat and record it (with an answer window in groups)."""
+    question, order = await choose(svc, chat.id, topic)
+    now = svc.clock()
+    window = answer_window(svc, chat)
+    ask = await svc.store.create_ask(
+        chat.id, question.id, topic.slug if topic else None, order,
+        "group" if window else "quiz", now, now + window if window else None,
+    )
+    message = await send_ask(bot, svc, ask)
     await svc.store.set_ask_message(ask.id, message.message_id)
     return ask, message

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from html import escape
 
 from bot.bank import Bank, Question, Topic
-from bot.models import MemberStats, Streak
+from bot.models import ChatState, LeaderRow, MemberAnswer, MemberStats, Streak
 from bot.quiz.grade import LETTERS, Verdict
+from bot.quiz.schedule import DailySchedule
 
 MAX_TOAST = 200
 
@@ -15,6 +17,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("quiz", "A question (add a topic: /quiz customers)"),
     ("topics", "The topics you can be quizzed on"),
     ("stats", "Your answers, accuracy and streak"),
+    ("leaderboard", "Top members of this chat (add: week)"),
+    ("daily", "A daily question: /daily 08:30 Europe/Berlin, /daily off"),
+    ("window", "Groups: seconds to answer, e.g. /window 90"),
     ("help", "How to use the bot"),
     ("start", "Welcome and quick start"),
 )
@@ -46,6 +51,10 @@ def help_text() -> str:
         "Tap <b>Next question</b> to keep going.",
         "",
         "Topic names can be shortened: <code>/quiz cust</code> finds <i>customers</i>.",
+        "",
+        "<b>In groups</b> everyone may answer each question once; your toast tells only you "
+        "whether you were right, and the answer is revealed when the window closes. "
+        "Only group admins may change /daily and /window.",
     ]
     return "\n".join(lines)
 
@@ -73,14 +82,38 @@ def unknown_topic(query: str, candidates: Sequence[Topic], topics: Sequence[Topi
     return f"{head}\n\n{options}"
 
 
-def question(question: Question, topic_title: str | None, order: tuple[int, ...]) -> str:
+def question(
+    question: Question,
+    topic_title: str | None,
+    order: tuple[int, ...],
+    window: timedelta | None = None,
+    daily: bool = False,
+) -> str:
     """A question with its options lettered in the shuffled order."""
-    head = f"📘 <b>{escape(topic_title)}</b>\n\n" if topic_title else ""
+    head = "☀️ <b>Question of the day</b>\n" if daily else ""
+    head += f"📘 <b>{escape(topic_title)}</b>\n\n" if topic_title else ""
     options = "\n".join(
         f"<b>{LETTERS[position]}.</b> {escape(question.options[index].text)}"
         for position, index in enumerate(order)
     )
-    return f"{head}{escape(question.text)}\n\n{options}\n\n<i>Tap a letter to answer.</i>"
+    if window is None:
+        footer = "<i>Tap a letter to answer.</i>"
+    else:
+        footer = (f"<i>Everyone may answer once; the answer is revealed in "
+                  f"{duration(window)}.</i>")
+    return f"{head}{escape(question.text)}\n\n{options}\n\n{footer}"
+
+
+def duration(span: timedelta) -> str:
+    """A short human duration: 45 s, 2 min, 1 h 30 min."""
+    seconds = int(span.total_seconds())
+    if seconds < 120:
+        return f"{seconds} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
 def answered_question(
@@ -122,21 +155,114 @@ def verdict(
     return f"{head}\n\n{escape(question.explanation)}\n\n{streak_line(streak)}"
 
 
-def toast(result: Verdict, order: tuple[int, ...]) -> str:
+def toast(result: Verdict, order: tuple[int, ...], in_group: bool = False) -> str:
     """The callback toast for a counted answer (at most 200 characters)."""
+    if in_group:
+        # Only the tapper sees this; the right letter stays hidden until answers close.
+        if result.correct:
+            return "✅ Right! Your answer is in; the explanation comes when answers close."
+        return "❌ Not right, sorry. The answer and explanation come when answers close."
     if result.correct:
         return "✅ Correct!"
     return f"❌ Not quite: the right answer is {LETTERS[order.index(result.correct_choice)]}."
 
 
-def stats(first_name: str | None, member: MemberStats) -> str:
+MAX_NAMES = 40
+
+
+def _names(answers: Sequence[MemberAnswer], order: tuple[int, ...], right: bool) -> str:
+    shown = [
+        f"{escape(a.name)} (streak {a.streak.current})" if right
+        else f"{escape(a.name)} (chose {LETTERS[order.index(a.choice)]})"
+        for a in answers[:MAX_NAMES]
+    ]
+    more = len(answers) - MAX_NAMES
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def reveal(
+    question: Question, order: tuple[int, ...], answers: Sequence[MemberAnswer], day_streak: int
+) -> str:
+    """The group message when answers close: the answer, why, and who was right."""
+    right = question.correct_index
+    letter = LETTERS[order.index(right)]
+    lines = [
+        f"⏰ <b>Answers are closed.</b> The right answer is <b>{letter}. "
+        f"{escape(question.options[right].text)}</b>",
+        "",
+        escape(question.explanation),
+        "",
+    ]
+    correct = [a for a in answers if a.correct]
+    wrong = [a for a in answers if not a.correct]
+    if not answers:
+        lines.append("Nobody answered this time.")
+    if correct:
+        lines.append(f"✅ Right ({len(correct)}): {_names(correct, order, True)}")
+    if wrong:
+        lines.append(f"❌ Not right ({len(wrong)}): {_names(wrong, order, False)}")
+    if day_streak:
+        lines.append(f"📅 Group day streak {day_streak}")
+    return "\n".join(lines)
+
+
+def leaderboard(rows: Sequence[LeaderRow], week: bool, chat: ChatState) -> str:
+    """The /leaderboard text."""
+    span = "this week" if week else "all time"
+    if not rows:
+        return f"🏆 No answers yet ({span}). Send /quiz to start."
+    medals = ["🥇", "🥈", "🥉"]
+    lines = [f"🏆 <b>Leaderboard</b> ({span})"]
+    for rank, row in enumerate(rows):
+        badge = medals[rank] if rank < len(medals) else f"{rank + 1}."
+        lines.append(
+            f"{badge} {escape(row.name)} — {row.correct}/{row.answered} right "
+            f"({row.accuracy:.0%}), best streak {row.best_streak}"
+        )
+    if chat.day_streak:
+        lines.append(f"\n📅 Group day streak {chat.day_streak}")
+    other = "/leaderboard" if week else "/leaderboard week"
+    lines.append(f"\n<i>See also {other}</i>")
+    return "\n".join(lines)
+
+
+def daily_status(chat: ChatState, schedule: DailySchedule | None) -> str:
+    """What /daily shows: the schedule and the next push in local time, or how to set one."""
+    if schedule is None or chat.next_push_at is None:
+        return (
+            "No daily question is set for this chat.\n"
+            "Set one with <code>/daily 08:30 Europe/Berlin</code> (24-hour time, "
+            "IANA time zone; without a zone the bot's default is used)."
+        )
+    local = chat.next_push_at.astimezone(schedule.zone)
+    text = (
+        f"☀️ Daily question at <b>{schedule.label()}</b>.\n"
+        f"Next: {local:%a %d %b %H:%M} ({escape(schedule.timezone)}).\n"
+        "Stop it with <code>/daily off</code>."
+    )
+    if chat.paused_reason:
+        text += f"\n⚠️ Paused: {escape(chat.paused_reason)}"
+    return text
+
+
+def daily_set(schedule: DailySchedule, next_at: datetime) -> str:
+    """Confirmation of a new daily schedule."""
+    local = next_at.astimezone(schedule.zone)
+    return (f"☀️ Done: a question every day at <b>{schedule.label()}</b>. "
+            f"The first comes {local:%a %d %b %H:%M}.")
+
+
+def stats(first_name: str | None, member: MemberStats, day_streak: int = 0) -> str:
     """The /stats text."""
     who = escape(first_name) if first_name else "You"
     if not member.answered:
         return f"{who}: no answers yet. Send /quiz to start."
-    return (
+    text = (
         f"📊 <b>{who}</b>\n"
         f"Answered: {member.answered}\n"
         f"Correct: {member.correct} ({member.accuracy:.0%})\n"
         f"{streak_line(member.streak)}"
     )
+    if day_streak:
+        text += f"\n📅 Day streak of this chat: {day_streak}"
+    return text
