@@ -159,9 +159,12 @@ def bot_runner(sandbox: SandboxServer, clock: FakeClock, tmp_path: Path) -> Call
         app = build_application(settings, bank, clock=clock, rng=random.Random(seed),
                                 ticks=Ticks(windows=0.05, pushes=0.05))
         stop = asyncio.Event()
+        polls_before = len(sandbox.calls("getUpdates"))
         task = asyncio.create_task(serve(app, stop))
         try:
-            polling = asyncio.create_task(sandbox.wait_for(lambda: sandbox.calls("getUpdates")))
+            polling = asyncio.create_task(
+                sandbox.wait_for(lambda: len(sandbox.calls("getUpdates")) > polls_before)
+            )
             await asyncio.wait({polling, task}, return_when=asyncio.FIRST_COMPLETED)
             if task.done():
                 polling.cancel()

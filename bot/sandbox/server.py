@@ -68,6 +68,8 @@ class SandboxServer:
         self.requests: list[tuple[str, dict]] = []
         self.request_times: list[float] = []
         self.faults: list[Fault] = []
+        self.holds: dict[tuple[str, int], asyncio.Event] = {}
+        self.held: list[tuple[str, int]] = []
         self.listeners: list[Listener] = []
         self._updates: list[dict] = []
         self._update_ids = itertools.count(1)
@@ -84,7 +86,9 @@ class SandboxServer:
         app = web.Application(client_max_size=4 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_route("*", "/file/bot{token}/{path:.*}", self._file)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+        # handler_cancellation: a request whose caller went away is not carried out.
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5,
+                                     handler_cancellation=True)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
@@ -257,6 +261,7 @@ class SandboxServer:
         handler = getattr(self, f"_api_{method.lower()}", None)
         if handler is None:
             return self._reply(ApiError(404, "Not Found: method not found"))
+        await self._wait_if_held(method, params)
         try:
             self._check_faults(method, params)
             result = await handler(params)
@@ -289,6 +294,23 @@ class SandboxServer:
                 params.update({key: value for key, value in form.items()
                                if isinstance(value, str)})
         return params
+
+    def hold(self, method: str, chat_id: int) -> asyncio.Event:
+        """Keep calls of `method` for `chat_id` waiting, unanswered, until the event is set.
+
+        A caller that disconnects meanwhile (a killed bot) leaves the call undone.
+        """
+        event = asyncio.Event()
+        self.holds[(method.lower(), chat_id)] = event
+        return event
+
+    async def _wait_if_held(self, method: str, params: dict) -> None:
+        key = (method.lower(), _int(params.get("chat_id")) or 0)
+        event = self.holds.get(key)
+        if event is not None and not event.is_set():
+            self.held.append(key)
+            await self._notify("held", key)
+            await event.wait()
 
     def _check_faults(self, method: str, params: dict) -> None:
         for fault in self.faults:

@@ -81,11 +81,18 @@ def build_application(
         )
         # Both jobs decide by the injected clock and the database, so windows that ended and
         # pushes that fell due while the bot was down are handled on the first tick.
-        app.job_queue.run_repeating(close_due_windows, interval=ticks.windows, first=0,
-                                    name="close-windows")
         app.bot_data[PUSH_ROUND_KEY] = push_round = PushRound()
-        app.job_queue.run_repeating(push_round, interval=ticks.pushes, first=0,
-                                    name="daily-pushes", job_kwargs={"max_instances": 2})
+        jobs = app.job_queue
+        late_ok = {"misfire_grace_time": None, "coalesce": True}
+        jobs.run_repeating(close_due_windows, interval=ticks.windows, name="close-windows",
+                           job_kwargs=late_ok)
+        jobs.run_repeating(push_round, interval=ticks.pushes, name="daily-pushes",
+                           job_kwargs={**late_ok, "max_instances": 2})
+        # Catch up at once on start. The scheduler is not running yet, and a repeating job
+        # added now would first fire a whole interval after it starts; a one-off fires late.
+        jobs.run_once(close_due_windows, when=0, name="close-windows-on-start",
+                      job_kwargs=late_ok)
+        jobs.run_once(push_round, when=0, name="daily-pushes-on-start", job_kwargs=late_ok)
         log.info("ready: %d questions in %d topics, database %s",
                  len(bank), len(bank.topics), settings.database_path)
 
