@@ -102,22 +102,24 @@ def run(settings: Settings, bank: Bank) -> int:
 def sandbox_chat(settings: Settings, bank: Bank) -> int:
     """Start the loopback Bot API and the bot on it, and chat from this terminal."""
     from bot.sandbox.server import SANDBOX_TOKEN, SandboxServer
-    from bot.sandbox.terminal import TerminalChat
-    from bot.telegram.app import build_application, serve
+    from bot.sandbox.terminal import ShiftableClock, TerminalChat
+    from bot.telegram.app import build_application, push_now, serve
 
     # Keep the terminal for the conversation: only warnings unless asked otherwise.
     configure_logging(settings.log_level if settings.log_level != "INFO" else "WARNING",
                       secrets=[SANDBOX_TOKEN])
 
     async def main_loop() -> None:
-        server = SandboxServer()
+        clock = ShiftableClock()  # one clock for the server and the bot, so :clock moves both
+        server = SandboxServer(clock=clock)
         url = await server.start()
-        app = build_application(replace(settings, api_url=url), bank, token=SANDBOX_TOKEN)
+        app = build_application(replace(settings, api_url=url), bank, token=SANDBOX_TOKEN,
+                                clock=clock)
         stop = asyncio.Event()
         bot_task = asyncio.create_task(serve(app, stop))
         print(f"Sandbox Bot API on {url}; database {settings.database_path}")
         try:
-            await TerminalChat(server).run()
+            await TerminalChat(server, clock=clock, push_now=lambda: push_now(app)).run()
         finally:
             stop.set()
             await bot_task

@@ -151,3 +151,38 @@ async def test_group_daily_push_runs_with_the_group_window(
         clock.advance(seconds=61)
         reveal = await sandbox.next_bot_message(group, after=push.message_id)
         assert "Right (1): Bob (streak 1)" in reveal.text
+
+
+async def test_removed_bot_pauses_and_re_added_bot_resumes(
+    sandbox: SandboxServer, bot_runner, clock: FakeClock
+):
+    alice, bob = sandbox.user(11, "Alice"), sandbox.user(12, "Bob")
+    group = sandbox.group(-100, "Study group", {alice: "creator", bob: "member"})
+    bob_chat = sandbox.private_chat(bob)
+
+    def membership(status: str) -> dict:
+        return {"my_chat_member": {
+            "chat": group.to_api(), "from": alice.to_api(), "date": 0,
+            "old_chat_member": {"status": "member", "user": sandbox.bot.to_api()},
+            "new_chat_member": {"status": status, "user": sandbox.bot.to_api()},
+        }}
+
+    async with bot_runner() as bot:
+        await bot.say(group, alice, "/daily 08:30 Europe/Berlin")
+        store = await Store.open(bot.settings.database_path)
+        try:
+            await sandbox.push_raw_update(membership("left"))
+            # Updates are handled in order: once Bob's private /help is answered, the
+            # membership change before it has been handled too.
+            await bot.say(bob_chat, bob, "/help")
+            state = await store.chat_state(group.id)
+            assert state.paused_reason == "the bot was removed from the chat"
+            clock.now = DUE
+            assert await bot.push_now() == 0
+            assert pushes(sandbox, group) == []
+
+            await sandbox.push_raw_update(membership("member"))
+            await sandbox.wait_for(lambda: pushes(sandbox, group))
+            assert (await store.chat_state(group.id)).paused_reason is None
+        finally:
+            await store.close()

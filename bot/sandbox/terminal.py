@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
 from bot.sandbox.server import SandboxServer
@@ -17,6 +19,9 @@ Sandbox chat — you are talking to the bot through a local Bot API server (no T
   n                                    tap "Next question"
   :as NAME                             act as another person (alice, bob, carol, or a new name)
   :group / :private                    switch between the study group and your private chat
+                                       (alice is the group's owner; bob and carol are members)
+  :clock [+30s|+5m|+2h|+1d]            show the sandbox time, or move it forward
+  :push                                run the daily-push job now
   :help                                this text
   :quit                                leave (Ctrl-D works too)
 """
@@ -26,12 +31,29 @@ REPLY_WAIT = 5.0  # seconds to wait for the bot's first reaction to a line
 QUIET = 0.3  # seconds without bot activity that end a reaction
 
 
+class ShiftableClock:
+    """Real time plus an offset the person at the terminal can move forward."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def shift(self, delta: timedelta) -> None:
+        self.offset += delta
+
+
 class TerminalChat:
     """Reads lines from a terminal and acts them out as people in the sandbox."""
 
     def __init__(self, server: SandboxServer, out: TextIO = sys.stdout,
-                 read_line: Callable[[], str] | None = None) -> None:
+                 read_line: Callable[[], str] | None = None,
+                 clock: ShiftableClock | None = None,
+                 push_now: Callable[[], Awaitable[int]] | None = None) -> None:
         self.server = server
+        self.clock = clock
+        self.push_now = push_now
         self.out = out
         self.read_line = read_line or sys.stdin.readline
         self.people: dict[str, User] = {}
@@ -102,6 +124,16 @@ class TerminalChat:
             self.me = self.people[name]
             if self.chat.type == "private":
                 self.chat = self.server.private_chat(self.me)
+        elif line.startswith(":clock"):
+            await self._clock(line[len(":clock"):].strip())
+        elif line == ":push":
+            if self.push_now is None:
+                self._print("   (no push job here)")
+            else:
+                before = self.events
+                sent = await self.push_now()
+                self._print(f"   (push round sent {sent} question(s))")
+                await self._settle(before)
         elif line == ":group":
             self.chat = self.group
         elif line == ":private":
@@ -116,10 +148,10 @@ class TerminalChat:
             await self._settle(before)
         return True
 
-    async def _settle(self, before: int) -> None:
+    async def _settle(self, before: int, wait: float = REPLY_WAIT) -> None:
         """Wait for the bot to react, then for it to go quiet, so output reads in order."""
         try:
-            await self.server.wait_for(lambda: self.events > before, REPLY_WAIT)
+            await self.server.wait_for(lambda: self.events > before, wait)
         except TimeoutError:
             return
         while True:
@@ -127,6 +159,21 @@ class TerminalChat:
             await asyncio.sleep(QUIET)
             if self.events == seen:
                 return
+
+    async def _clock(self, shift: str) -> None:
+        if self.clock is None:
+            self._print("   (this sandbox runs on the real clock)")
+            return
+        if shift:
+            match = re.fullmatch(r"\+?(\d+)\s*([smhd])", shift)
+            if not match:
+                self._print("   (use :clock +30s, +5m, +2h or +1d)")
+                return
+            unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
+            before = self.events
+            self.clock.shift(timedelta(**{unit: int(match.group(1))}))
+            await self._settle(before, wait=2.0)
+        self._print(f"   (sandbox time: {self.clock():%a %d %b %Y %H:%M:%S} UTC)")
 
     async def _tap(self, label: str) -> None:
         for message in reversed(self.server.bot_messages(self.chat)):
