@@ -29,6 +29,8 @@ class Ask:
     message_id: int | None = None
     closes_at: datetime | None = None
     closed_at: datetime | None = None
+    exam_id: int | None = None
+    exam_position: int | None = None
 
 
 @dataclass(frozen=True)
@@ -110,3 +112,25 @@ class LeaderRow:
     @property
     def accuracy(self) -> float:
         return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True)
+class CardState:
+    """A spaced-repetition card as stored: the scheduler's JSON and when it is next due."""
+
+    data: str
+    due: datetime
+
+
+@dataclass(frozen=True)
+class Exam:
+    """A mock exam attempt: its questions in order and its time limit."""
+
+    id: int
+    user_id: int
+    chat_id: int
+    question_ids: tuple[str, ...]
+    started_at: datetime
+    ends_at: datetime
+    finished_at: datetime | None = None
+    abandoned: bool = False

@@ -14,7 +14,9 @@ from bot.models import (
     AnswerOutcome,
     Ask,
     AskHistory,
+    CardState,
     ChatState,
+    Exam,
     LeaderRow,
     MemberAnswer,
     MemberStats,
@@ -86,9 +88,37 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX deliveries_unsent ON deliveries(sent_at) WHERE sent_at IS NULL;
     """,
+    # 3: spaced-repetition cards and mock exams.
+    """
+    CREATE TABLE reviews (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        question_id TEXT NOT NULL,
+        card TEXT NOT NULL,
+        due TEXT NOT NULL,
+        last_review TEXT NOT NULL,
+        PRIMARY KEY (user_id, question_id)
+    );
+    CREATE INDEX reviews_due ON reviews(user_id, due);
+    CREATE TABLE exams (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        chat_id INTEGER NOT NULL REFERENCES chats(id) ON UPDATE CASCADE ON DELETE CASCADE,
+        question_ids TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        ends_at TEXT NOT NULL,
+        finished_at TEXT,
+        abandoned INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE UNIQUE INDEX exams_one_open ON exams(user_id) WHERE finished_at IS NULL;
+    CREATE INDEX exams_running ON exams(ends_at) WHERE finished_at IS NULL;
+    ALTER TABLE asks ADD COLUMN exam_id INTEGER REFERENCES exams(id) ON DELETE CASCADE;
+    ALTER TABLE asks ADD COLUMN exam_position INTEGER;
+    CREATE INDEX asks_by_exam ON asks(exam_id) WHERE exam_id IS NOT NULL;
+    """,
 )
 
 StreakRule = Callable[[Streak, bool], Streak]
+ReviewRule = Callable[[str | None], CardState]
 DayStreakRule = Callable[[date | None, int, date], tuple[date, int]]
 
 
@@ -118,6 +148,21 @@ def _ask(row: aiosqlite.Row) -> Ask:
         message_id=row["message_id"],
         closes_at=_dt(row["closes_at"]),
         closed_at=_dt(row["closed_at"]),
+        exam_id=row["exam_id"],
+        exam_position=row["exam_position"],
+    )
+
+
+def _exam(row: aiosqlite.Row) -> Exam:
+    return Exam(
+        id=row["id"],
+        user_id=row["user_id"],
+        chat_id=row["chat_id"],
+        question_ids=tuple(row["question_ids"].split(",")),
+        started_at=datetime.fromisoformat(row["started_at"]),
+        ends_at=datetime.fromisoformat(row["ends_at"]),
+        finished_at=_dt(row["finished_at"]),
+        abandoned=bool(row["abandoned"]),
     )
 
 
@@ -231,12 +276,17 @@ class Store:
         kind: str,
         asked_at: datetime,
         closes_at: datetime | None = None,
+        exam: tuple[int, int] | None = None,
     ) -> Ask:
-        """Record a question put to a chat, before its message is sent."""
+        """Record a question put to a chat, before its message is sent.
+
+        `exam` is (exam id, position) for a question of a mock exam.
+        """
+        exam_id, position = exam if exam else (None, None)
         async with self._transaction() as db:
             cursor = await db.execute(
                 "INSERT INTO asks (chat_id, question_id, topic, option_order, kind, asked_at,"
-                " closes_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " closes_at, exam_id, exam_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     chat_id,
                     question_id,
@@ -245,11 +295,13 @@ class Store:
                     kind,
                     _ts(asked_at),
                     _ts(closes_at) if closes_at else None,
+                    exam_id,
+                    position,
                 ),
             )
             ask_id = cursor.lastrowid
         return Ask(ask_id, chat_id, question_id, topic, option_order, kind, asked_at,
-                   closes_at=closes_at)
+                   closes_at=closes_at, exam_id=exam_id, exam_position=position)
 
     async def set_ask_message(self, ask_id: int, message_id: int) -> None:
         """Link an ask to the message that shows it."""
@@ -285,14 +337,17 @@ class Store:
         choice: int,
         correct: bool,
         answered_at: datetime,
-        advance: StreakRule,
+        advance: StreakRule | None,
         day: tuple[date, DayStreakRule] | None = None,
+        review: ReviewRule | None = None,
     ) -> AnswerOutcome:
-        """Record a member's first answer to an ask and move their streak, atomically.
+        """Record a member's first answer to an ask and all that follows from it, atomically.
 
-        With `day` (the chat's local date and its rule), a right answer also moves the
-        chat's day streak in the same transaction. A second answer by the same member
-        changes nothing and reports recorded=False, with the choice that was counted.
+        `advance` moves the member's streak (None: leave it, as in exams); `day` (the chat's
+        local date and its rule) moves the chat's day streak on a right answer; `review`
+        turns the member's card for the question (JSON, or None if new) into its next state.
+        A second answer by the same member changes nothing and reports recorded=False,
+        with the choice that was counted.
         """
         async with self._transaction() as db:
             cursor = await db.execute(
@@ -309,16 +364,36 @@ class Store:
                 ) as existing:
                     row = await existing.fetchone()
                 return AnswerOutcome(False, bool(row["correct"]), row["choice"], streak)
-            streak = advance(streak, correct)
-            await db.execute(
-                "INSERT INTO streaks (chat_id, user_id, current, best) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (chat_id, user_id) DO UPDATE"
-                " SET current = excluded.current, best = excluded.best",
-                (ask.chat_id, user_id, streak.current, streak.best),
-            )
+            if advance is not None:
+                streak = advance(streak, correct)
+                await db.execute(
+                    "INSERT INTO streaks (chat_id, user_id, current, best) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (chat_id, user_id) DO UPDATE"
+                    " SET current = excluded.current, best = excluded.best",
+                    (ask.chat_id, user_id, streak.current, streak.best),
+                )
             if correct and day is not None:
                 await self._advance_day_streak(db, ask.chat_id, *day)
+            if review is not None:
+                await self._review(db, user_id, ask.question_id, answered_at, review)
         return AnswerOutcome(True, correct, choice, streak)
+
+    async def _review(
+        self, db: aiosqlite.Connection, user_id: int, question_id: str, at: datetime,
+        review: ReviewRule,
+    ) -> None:
+        async with db.execute(
+            "SELECT card FROM reviews WHERE user_id = ? AND question_id = ?",
+            (user_id, question_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        card = review(row["card"] if row else None)
+        await db.execute(
+            "INSERT INTO reviews (user_id, question_id, card, due, last_review)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, question_id) DO UPDATE"
+            " SET card = excluded.card, due = excluded.due, last_review = excluded.last_review",
+            (user_id, question_id, card.data, _ts(card.due), _ts(at)),
+        )
 
     async def _advance_day_streak(
         self, db: aiosqlite.Connection, chat_id: int, today: date, rule: DayStreakRule
@@ -550,6 +625,126 @@ class Store:
         )
         return [LeaderRow(row["user_id"], row["display_name"], row["answered"],
                           row["correct"], row["best"]) for row in rows]
+
+
+    # -- spaced repetition --------------------------------------------------------------------
+
+    async def due_reviews(self, user_id: int, now: datetime, limit: int = 50) -> list[str]:
+        """Question ids whose card is due for a learner, most overdue first."""
+        rows = await self._fetchall(
+            "SELECT question_id FROM reviews WHERE user_id = ? AND due <= ?"
+            " ORDER BY due LIMIT ?",
+            (user_id, _ts(now), limit),
+        )
+        return [row["question_id"] for row in rows]
+
+    async def review_summary(self, user_id: int, now: datetime) -> tuple[int, datetime | None]:
+        """How many of a learner's cards are due now, and when the next one falls due."""
+        (row,) = await self._fetchall(
+            "SELECT SUM(due <= ?) AS due_now, MIN(CASE WHEN due > ? THEN due END) AS next_due"
+            " FROM reviews WHERE user_id = ?",
+            (_ts(now), _ts(now), user_id),
+        )
+        return row["due_now"] or 0, _dt(row["next_due"])
+
+    async def card(self, user_id: int, question_id: str) -> CardState | None:
+        """A learner's card for one question, if they have answered it."""
+        rows = await self._fetchall(
+            "SELECT card, due FROM reviews WHERE user_id = ? AND question_id = ?",
+            (user_id, question_id),
+        )
+        return CardState(rows[0]["card"], _dt(rows[0]["due"])) if rows else None
+
+    async def answers_by_question(self, chat_id: int, user_id: int) -> dict[str, tuple[int, int]]:
+        """(answered, correct) per question id for a member of a chat."""
+        rows = await self._fetchall(
+            "SELECT asks.question_id, COUNT(*) AS answered, SUM(answers.correct) AS correct"
+            " FROM answers JOIN asks ON asks.id = answers.ask_id"
+            " WHERE asks.chat_id = ? AND answers.user_id = ? GROUP BY asks.question_id",
+            (chat_id, user_id),
+        )
+        return {row["question_id"]: (row["answered"], row["correct"]) for row in rows}
+
+    # -- mock exams ----------------------------------------------------------------------------
+
+    async def start_exam(
+        self, user_id: int, chat_id: int, question_ids: list[str], started_at: datetime,
+        ends_at: datetime,
+    ) -> Exam:
+        """Record a new exam attempt (a learner has at most one open)."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "INSERT INTO exams (user_id, chat_id, question_ids, started_at, ends_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (user_id, chat_id, ",".join(question_ids), _ts(started_at), _ts(ends_at)),
+            )
+            exam_id = cursor.lastrowid
+        return Exam(exam_id, user_id, chat_id, tuple(question_ids), started_at, ends_at)
+
+    async def open_exam(self, user_id: int) -> Exam | None:
+        """The learner's unfinished exam, if any."""
+        rows = await self._fetchall(
+            "SELECT * FROM exams WHERE user_id = ? AND finished_at IS NULL", (user_id,)
+        )
+        return _exam(rows[0]) if rows else None
+
+    async def get_exam(self, exam_id: int) -> Exam | None:
+        """An exam attempt by id."""
+        rows = await self._fetchall("SELECT * FROM exams WHERE id = ?", (exam_id,))
+        return _exam(rows[0]) if rows else None
+
+    async def exam_progress(self, exam_id: int) -> tuple[dict[int, bool], Ask | None]:
+        """Right/wrong per answered position, and the latest question shown (if any)."""
+        rows = await self._fetchall(
+            "SELECT asks.exam_position AS position, answers.correct AS correct"
+            " FROM asks JOIN answers ON answers.ask_id = asks.id WHERE asks.exam_id = ?",
+            (exam_id,),
+        )
+        last = await self._fetchall(
+            "SELECT * FROM asks WHERE exam_id = ? ORDER BY exam_position DESC LIMIT 1",
+            (exam_id,),
+        )
+        return ({row["position"]: bool(row["correct"]) for row in rows},
+                _ask(last[0]) if last else None)
+
+    async def finish_exam(self, exam_id: int, at: datetime, abandoned: bool = False) -> bool:
+        """Close an exam; False if it was already closed."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE exams SET finished_at = ?, abandoned = ?"
+                " WHERE id = ? AND finished_at IS NULL",
+                (_ts(at), int(abandoned), exam_id),
+            )
+            return cursor.rowcount == 1
+
+    async def exams_out_of_time(self, now: datetime) -> list[Exam]:
+        """Open exams whose time is up."""
+        rows = await self._fetchall(
+            "SELECT * FROM exams WHERE finished_at IS NULL AND ends_at <= ?", (_ts(now),)
+        )
+        return [_exam(row) for row in rows]
+
+    # -- privacy -------------------------------------------------------------------------------
+
+    async def forget_user(self, user_id: int) -> None:
+        """Delete everything stored about a user: their private chat, answers, cards, streaks
+        and exams (other members' data in shared chats stays)."""
+        async with self._transaction() as db:
+            await db.execute("DELETE FROM chats WHERE id = ? AND type = 'private'", (user_id,))
+            await db.execute("DELETE FROM users WHERE id = ?", (user_id,))
+
+    async def forget_member(self, chat_id: int, user_id: int) -> None:
+        """Delete a member's answers, streak and exams in one chat."""
+        async with self._transaction() as db:
+            await db.execute(
+                "DELETE FROM answers WHERE user_id = ?"
+                " AND ask_id IN (SELECT id FROM asks WHERE chat_id = ?)",
+                (user_id, chat_id),
+            )
+            await db.execute("DELETE FROM streaks WHERE chat_id = ? AND user_id = ?",
+                             (chat_id, user_id))
+            await db.execute("DELETE FROM exams WHERE chat_id = ? AND user_id = ?",
+                             (chat_id, user_id))
 
 
 def _statements(script: str) -> list[str]:

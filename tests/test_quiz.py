@@ -85,3 +85,13 @@ def test_topic_matching(itil_bank: Bank):
     assert ambiguous.topic is None and len(ambiguous.candidates) > 1
     unknown = resolve_topic(topics, "astrology")
     assert unknown.topic is None and unknown.candidates == ()
+
+
+def test_due_reviews_come_before_unseen_and_seen(bank: Bank):
+    pool = bank.topic("alpha").questions
+    history = {"alpha-1": AskHistory(1, T0), "alpha-2": AskHistory(1, T0 + timedelta(1))}
+    rng = random.Random(3)
+    assert pick_question(pool, history, rng).id == "alpha-3"  # the unseen one
+    assert pick_question(pool, history, rng, due=["beta-1", "alpha-2"]).id == "alpha-2"
+    history["alpha-3"] = AskHistory(1, T0 + timedelta(2))
+    assert pick_question(pool, history, rng).id == "alpha-1"  # least recently asked

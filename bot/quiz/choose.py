@@ -13,20 +13,25 @@ def pick_question(
     pool: Sequence[Question],
     history: Mapping[str, AskHistory],
     rng: random.Random,
+    due: Sequence[str] = (),
 ) -> Question:
-    """Pick a question the chat has been asked least often, at random among those.
+    """Due reviews first (most overdue first), then an unseen question, then the one asked
+    least recently.
 
-    Every question of the pool is asked once before any is asked twice. When a new round
-    starts, the question asked last is skipped so the same one never comes twice in a row.
+    `due` lists the learner's due question ids, most overdue first; `history` is what this
+    chat was asked. Every question of the pool is asked once before any comes back unless
+    a review brings it back.
     """
     if not pool:
         raise ValueError("cannot pick from an empty pool")
-    fewest = min(_times(history, q.id) for q in pool)
-    candidates = [q for q in pool if _times(history, q.id) == fewest]
-    if len(candidates) > 1 and history:
-        latest = max(history.items(), key=lambda item: item[1].last_asked)[0]
-        candidates = [q for q in candidates if q.id != latest] or candidates
-    return rng.choice(candidates)
+    by_id = {question.id: question for question in pool}
+    for question_id in due:
+        if question_id in by_id:
+            return by_id[question_id]
+    unseen = [question for question in pool if question.id not in history]
+    if unseen:
+        return rng.choice(unseen)
+    return min(pool, key=lambda question: history[question.id].last_asked)
 
 
 def shuffled_order(option_count: int, rng: random.Random) -> tuple[int, ...]:
@@ -34,8 +39,3 @@ def shuffled_order(option_count: int, rng: random.Random) -> tuple[int, ...]:
     order = list(range(option_count))
     rng.shuffle(order)
     return tuple(order)
-
-
-def _times(history: Mapping[str, AskHistory], question_id: str) -> int:
-    entry = history.get(question_id)
-    return entry.times if entry else 0
