@@ -16,6 +16,7 @@ import pytest
 
 from bot.bank import Bank, load_bank
 from bot.config import BUNDLED_QUESTIONS, Settings
+from bot.quiz.review import Reviewer
 from bot.sandbox import SANDBOX_TOKEN, Chat, Message, SandboxServer, User
 from bot.store import Store
 
@@ -157,7 +158,8 @@ def bot_runner(sandbox: SandboxServer, clock: FakeClock, tmp_path: Path) -> Call
             **overrides,
         )
         app = build_application(settings, bank, clock=clock, rng=random.Random(seed),
-                                ticks=Ticks(windows=0.05, pushes=0.05))
+                                ticks=Ticks(windows=0.05, pushes=0.05),
+                                reviewer=Reviewer(fuzz=False))
         stop = asyncio.Event()
         polls_before = len(sandbox.calls("getUpdates"))
         task = asyncio.create_task(serve(app, stop))

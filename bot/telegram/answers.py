@@ -1,26 +1,25 @@
-"""Callback handlers: a tap on an answer letter, and a tap on "Next question"."""
+"""Callback handlers: answer letters, "Next question", "Next review", /forget confirmation."""
 
 from __future__ import annotations
 
-import logging
-
 from telegram import Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.quiz.grade import advance_streak, grade, letter_to_choice
+from bot.models import Ask
+from bot.quiz.grade import Verdict, advance_streak, grade, letter_to_choice
+from bot.quiz.review import rating_for
 from bot.quiz.schedule import advance_day_streak, local_date
-from bot.telegram import keyboards, render
+from bot.telegram import exams, keyboards, render
 from bot.telegram.asking import ask_question
-from bot.telegram.services import services
-
-log = logging.getLogger(__name__)
+from bot.telegram.editing import drop_keyboard, edit_text
+from bot.telegram.reviews import ask_next_review
+from bot.telegram.services import Services, services
 
 STALE = "This button is no longer valid. Send /quiz for a new question."
 GONE = "This question is not available any more. Send /quiz for a new one."
 ALREADY = "You already answered this question; only your first answer counts."
 CLOSED = "Answers for this question are closed."
+NOT_YOURS = "Only the person who asked can answer this."
 
 
 async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -31,6 +30,12 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await on_answer(update, context, tap)
     elif isinstance(tap, keyboards.NextTap):
         await on_next(update, context, tap)
+    elif isinstance(tap, keyboards.NextReviewTap):
+        await query.answer()
+        await drop_keyboard(query.message)
+        await ask_next_review(context.bot, services(context), query.message.chat.id)
+    elif isinstance(tap, keyboards.ForgetTap):
+        await on_forget(update, context, tap)
     else:
         await query.answer(STALE)
 
@@ -43,7 +48,7 @@ async def on_answer(
     query = update.callback_query
     message = query.message
     ask = await svc.store.get_ask(tap.ask_id)
-    # Callback data carries no trust: the ask must exist, belong to this very message.
+    # Callback data carries no trust: the ask must exist and belong to this very message.
     if (
         ask is None
         or message is None
@@ -57,21 +62,19 @@ async def on_answer(
     if question is None or choice is None or len(question.options) != len(ask.option_order):
         await query.answer(GONE)
         return
+    if ask.exam_id is not None:
+        await exams.on_exam_answer(update, context, ask, question, choice)
+        return
     now = svc.clock()
     if ask.closed_at is not None or (ask.closes_at is not None and now >= ask.closes_at):
         await query.answer(CLOSED)
         return
     result = grade(question, choice)
-    chat = await svc.store.chat_state(ask.chat_id)
-    today = local_date(now, chat.timezone or svc.settings.default_timezone)
-    outcome = await svc.store.record_answer(
-        ask, query.from_user.id, choice, result.correct, now, advance_streak,
-        day=(today, advance_day_streak),
-    )
-    if not outcome.recorded:
+    in_group = ask.closes_at is not None
+    recorded = await record(svc, ask, query.from_user.id, result, timed=not in_group)
+    if not recorded.recorded:
         await query.answer(ALREADY)
         return
-    in_group = ask.closes_at is not None
     await query.answer(render.toast(result, ask.option_order, in_group=in_group))
     if in_group:
         return  # the reveal comes when the window closes (bot.telegram.windows)
@@ -82,9 +85,23 @@ async def on_answer(
         render.answered_question(question, topic.title, ask.option_order, choice),
     )
     await message.reply_html(
-        render.verdict(question, ask.option_order, result, outcome.streak),
-        reply_markup=keyboards.next_keyboard(ask.topic),
+        render.verdict(question, ask.option_order, result, recorded.streak),
+        reply_markup=keyboards.next_keyboard(ask.topic, review=ask.kind == "review"),
         do_quote=False,
+    )
+
+
+async def record(svc: Services, ask: Ask, user_id: int, result: Verdict, timed: bool):
+    """Record an answer with its streak, the chat's day streak and the member's review card."""
+    now = svc.clock()
+    chat = await svc.store.chat_state(ask.chat_id)
+    today = local_date(now, chat.timezone or svc.settings.default_timezone)
+    # Thinking time only means something when the learner answered alone, at once.
+    rating = rating_for(result.correct, now - ask.asked_at if timed else None)
+    return await svc.store.record_answer(
+        ask, user_id, result.choice, result.correct, now, advance_streak,
+        day=(today, advance_day_streak),
+        review=lambda previous: svc.reviewer.review(previous, rating, now, ask.id),
     )
 
 
@@ -97,22 +114,31 @@ async def on_next(
     await query.answer()
     if query.message is None:
         return
-    if isinstance(query.message, Message):
-        try:
-            await query.message.edit_reply_markup(reply_markup=None)
-        except BadRequest as exc:
-            if "not modified" not in exc.message:
-                raise
+    await drop_keyboard(query.message)
     topic = svc.bank.topic(tap.topic) if tap.topic else None
     chat = await svc.store.chat_state(query.message.chat.id)
     await ask_question(context.bot, svc, chat, topic)
 
 
-async def edit_text(message: Message, html: str) -> None:
-    """Replace a message's text and drop its keyboard; an identical edit is not an error."""
-    try:
-        await message.edit_text(html, parse_mode=ParseMode.HTML, reply_markup=None)
-    except BadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
-        log.debug("edit of message %s skipped: not modified", message.message_id)
+async def on_forget(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, tap: keyboards.ForgetTap
+) -> None:
+    """Carry out (or cancel) /forget for the member who asked for it."""
+    svc = services(context)
+    query = update.callback_query
+    if query.from_user.id != tap.user_id:
+        await query.answer(NOT_YOURS)
+        return
+    await query.answer()
+    chat = query.message.chat if query.message else None
+    if not tap.confirmed:
+        text = "Cancelled: nothing was deleted."
+    elif chat is None or chat.type == chat.PRIVATE:
+        await svc.store.forget_user(tap.user_id)
+        text = ("Done: your answers, streaks, review cards, exams and daily schedule here "
+                "are deleted.")
+    else:
+        await svc.store.forget_member(chat.id, tap.user_id)
+        text = "Done: your answers, streak and exams in this group are deleted."
+    if isinstance(query.message, Message):
+        await edit_text(query.message, text)

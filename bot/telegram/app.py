@@ -32,8 +32,9 @@ from telegram.ext import (
 from bot.bank import Bank
 from bot.config import Settings
 from bot.models import Clock
+from bot.quiz.review import Reviewer
 from bot.store import Store
-from bot.telegram import answers, commands, membership, render
+from bot.telegram import answers, commands, exams, membership, render, reviews
 from bot.telegram.pushes import PushRound
 from bot.telegram.services import SERVICES_KEY, Services
 from bot.telegram.windows import close_due_windows
@@ -66,16 +67,18 @@ def build_application(
     rng: random.Random | None = None,
     token: str | None = None,
     ticks: Ticks = Ticks(),
+    reviewer: Reviewer | None = None,
 ) -> Application:
     """The bot: handlers, rate limiter, and start-up/shut-down of its store."""
     token = token or settings.token
     if not token:
         raise ValueError("a bot token is required")
     rng = rng or random.Random()
+    reviewer = reviewer or Reviewer()
 
     async def post_init(app: Application) -> None:
         store = await Store.open(settings.database_path)
-        app.bot_data[SERVICES_KEY] = Services(settings, bank, store, clock, rng)
+        app.bot_data[SERVICES_KEY] = Services(settings, bank, store, clock, rng, reviewer)
         await app.bot.set_my_commands(
             [BotCommand(name, description) for name, description in render.COMMANDS]
         )
@@ -86,6 +89,8 @@ def build_application(
         late_ok = {"misfire_grace_time": None, "coalesce": True}
         jobs.run_repeating(close_due_windows, interval=ticks.windows, name="close-windows",
                            job_kwargs=late_ok)
+        jobs.run_repeating(exams.finish_timed_out_exams, interval=ticks.windows,
+                           name="exam-timeouts", job_kwargs=late_ok)
         jobs.run_repeating(push_round, interval=ticks.pushes, name="daily-pushes",
                            job_kwargs={**late_ok, "max_instances": 2})
         # Catch up at once on start. The scheduler is not running yet, and a repeating job
@@ -123,6 +128,9 @@ def add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("topics", commands.topics))
     app.add_handler(CommandHandler("quiz", commands.quiz))
     app.add_handler(CommandHandler("stats", commands.stats))
+    app.add_handler(CommandHandler("review", reviews.review_command))
+    app.add_handler(CommandHandler("exam", exams.exam_command))
+    app.add_handler(CommandHandler("forget", commands.forget))
     app.add_handler(CommandHandler("leaderboard", commands.leaderboard))
     app.add_handler(CommandHandler("daily", commands.daily))
     app.add_handler(CommandHandler("window", commands.window))

@@ -15,11 +15,15 @@ from bot.telegram.services import Services
 
 
 async def choose(
-    svc: Services, chat_id: int, topic: Topic | None
+    svc: Services, chat: ChatState, topic: Topic | None
 ) -> tuple[Question, tuple[int, ...]]:
-    """The next question for a chat (from `topic`, or any) and its shuffled option order."""
+    """The next question for a chat (from `topic`, or any) and its shuffled option order.
+
+    In a private chat the learner's due reviews come first.
+    """
     pool = topic.questions if topic else tuple(svc.bank)
-    question = pick_question(pool, await svc.store.ask_history(chat_id), svc.rng)
+    due = [] if chat.is_group else await svc.store.due_reviews(chat.id, svc.clock())
+    question = pick_question(pool, await svc.store.ask_history(chat.id), svc.rng, due)
     return question, shuffled_order(len(question.options), svc.rng)
 
 
@@ -47,15 +51,24 @@ async def send_ask(bot: Bot, svc: Services, ask: Ask, chat_id: int | None = None
 
 
 async def ask_question(
-    bot: Bot, svc: Services, chat: ChatState, topic: Topic | None
+    bot: Bot, svc: Services, chat: ChatState, topic: Topic | None,
+    question: Question | None = None,
 ) -> tuple[Ask, Message]:
-    """Send a new question to a chat and record it (with an answer window in groups)."""
-    question, order = await choose(svc, chat.id, topic)
+    """Send a question (chosen, unless given) to a chat and record it.
+
+    Groups get an answer window; a given question is asked as a review.
+    """
+    if question is None:
+        question, order = await choose(svc, chat, topic)
+        kind = "quiz"
+    else:
+        order = shuffled_order(len(question.options), svc.rng)
+        kind = "review"
     now = svc.clock()
     window = answer_window(svc, chat)
     ask = await svc.store.create_ask(
         chat.id, question.id, topic.slug if topic else None, order,
-        "group" if window else "quiz", now, now + window if window else None,
+        "group" if window else kind, now, now + window if window else None,
     )
     message = await send_ask(bot, svc, ask)
     await svc.store.set_ask_message(ask.id, message.message_id)

@@ -1,4 +1,5 @@
-"""Command handlers: /start, /help, /topics, /quiz, /stats, /leaderboard, /daily, /window."""
+"""Command handlers: /start, /help, /topics, /quiz, /stats, /forget, /leaderboard, /daily,
+/window (/review and /exam live in their own modules)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
+from bot.quiz import progress
 from bot.quiz.schedule import ScheduleError, next_push, parse_schedule
 from bot.quiz.topics import resolve_topic
-from bot.telegram import render
+from bot.telegram import keyboards, render
 from bot.telegram.admins import may_change_settings
 from bot.telegram.asking import ask_question
 from bot.telegram.pushes import schedule_of
@@ -72,8 +74,22 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     chat = await svc.store.chat_state(update.effective_chat.id)
     member = await svc.store.member_stats(chat.id, user.id)
-    await update.effective_message.reply_html(
-        render.stats(user.first_name, member, chat.day_streak)
+    due, _ = await svc.store.review_summary(user.id, svc.clock())
+    topics = progress.by_topic(svc.bank, await svc.store.answers_by_question(chat.id, user.id))
+    await update.effective_message.reply_html(render.stats(
+        user.first_name, member, chat.day_streak, due, topics, progress.weakest(topics)
+    ))
+
+
+async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Ask for confirmation before deleting the caller's data."""
+    user = update.effective_user
+    where = ("everything I store about you: answers, streaks, review cards, exams and this "
+             "chat's daily schedule" if update.effective_chat.type == ChatType.PRIVATE
+             else "your answers, streak and exams in this group")
+    await update.effective_message.reply_text(
+        f"Delete {where}? This cannot be undone.",
+        reply_markup=keyboards.forget_keyboard(user.id),
     )
 
 

@@ -96,7 +96,7 @@ class PushRound:
             log.info("chat %s: push due %s is too old; skipping to the next", chat.id, due)
             await svc.store.skip_push(chat.id, due, next_push(now, schedule))
             return None
-        question, order = await choose(svc, chat.id, None)
+        question, order = await choose(svc, chat, None)
         window = answer_window(svc, chat)
         return await svc.store.claim_push(
             chat.id, due, local_date(due, schedule.timezone), next_push(max(now, due), schedule),

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from html import escape
+from zoneinfo import ZoneInfo
 
 from bot.bank import Bank, Question, Topic
 from bot.models import ChatState, LeaderRow, MemberAnswer, MemberStats, Streak
+from bot.quiz.exam import ExamResult
 from bot.quiz.grade import LETTERS, Verdict
+from bot.quiz.progress import TopicScore, bar
 from bot.quiz.schedule import DailySchedule
 
 MAX_TOAST = 200
@@ -16,10 +19,13 @@ MAX_TOAST = 200
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("quiz", "A question (add a topic: /quiz customers)"),
     ("topics", "The topics you can be quizzed on"),
-    ("stats", "Your answers, accuracy and streak"),
+    ("review", "Questions due for review (spaced repetition)"),
+    ("exam", "A timed mock exam: 40 questions, 60 minutes"),
+    ("stats", "Your answers, accuracy, streak and weakest topics"),
     ("leaderboard", "Top members of this chat (add: week)"),
     ("daily", "A daily question: /daily 08:30 Europe/Berlin, /daily off"),
     ("window", "Groups: seconds to answer, e.g. /window 90"),
+    ("forget", "Delete everything the bot stores about you"),
     ("help", "How to use the bot"),
     ("start", "Welcome and quick start"),
 )
@@ -113,6 +119,8 @@ def duration(span: timedelta) -> str:
     if minutes < 60:
         return f"{minutes} min"
     hours, minutes = divmod(minutes, 60)
+    if hours >= 48:
+        return f"{round(hours / 24)} days"
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
@@ -252,17 +260,124 @@ def daily_set(schedule: DailySchedule, next_at: datetime) -> str:
             f"The first comes {local:%a %d %b %H:%M}.")
 
 
-def stats(first_name: str | None, member: MemberStats, day_streak: int = 0) -> str:
-    """The /stats text."""
+def stats(
+    first_name: str | None,
+    member: MemberStats,
+    day_streak: int = 0,
+    due: int = 0,
+    topics: Sequence[TopicScore] = (),
+    weak: Sequence[TopicScore] = (),
+) -> str:
+    """The /stats text: totals, streaks, reviews due, and accuracy per topic."""
     who = escape(first_name) if first_name else "You"
     if not member.answered:
         return f"{who}: no answers yet. Send /quiz to start."
-    text = (
-        f"📊 <b>{who}</b>\n"
-        f"Answered: {member.answered}\n"
-        f"Correct: {member.correct} ({member.accuracy:.0%})\n"
-        f"{streak_line(member.streak)}"
-    )
+    lines = [
+        f"📊 <b>{who}</b>",
+        f"Answered: {member.answered}",
+        f"Correct: {member.correct} ({member.accuracy:.0%})",
+        streak_line(member.streak),
+        f"🔁 Reviews due now: {due}" + (" — send /review" if due else ""),
+    ]
     if day_streak:
-        text += f"\n📅 Day streak of this chat: {day_streak}"
-    return text
+        lines.append(f"📅 Day streak of this chat: {day_streak}")
+    if topics:
+        lines += ["", "<b>By topic</b>"]
+        lines += [
+            f"<code>{bar(t.accuracy)}</code> {t.accuracy:>4.0%} {escape(t.title)} "
+            f"({t.correct}/{t.answered})"
+            for t in topics
+        ]
+    if weak:
+        names = ", ".join(escape(t.title) for t in weak)
+        lines += ["", f"Weakest: {names}.",
+                  f"Practise the weakest with <code>/quiz {escape(weak[0].slug)}</code>"]
+    return "\n".join(lines)
+
+
+def nothing_due(next_due: datetime | None, now: datetime, zone: str) -> str:
+    """/review when no card is due."""
+    if next_due is None:
+        return ("Nothing to review yet. Questions you answer come back here when they are "
+                "due; send /quiz to start.")
+    local = next_due.astimezone(ZoneInfo(zone))
+    return (f"🔁 Nothing is due right now. The next review is due {local:%a %d %b %H:%M} "
+            f"({escape(zone)}), in {duration(next_due - now)}. Meanwhile, /quiz for new ones.")
+
+
+# -- mock exams --------------------------------------------------------------------------
+
+MAX_MESSAGE = 4096
+
+
+def exam_intro(size: int, minutes: int, pass_mark: int) -> str:
+    """The message that starts a mock exam."""
+    return (
+        f"📝 <b>Mock exam</b>: {size} questions, {minutes} minutes, pass mark "
+        f"{pass_mark}/{size}. Answers are not marked until the end, as in the real exam. "
+        "Answers after the time limit do not count. <code>/exam stop</code> abandons it."
+    )
+
+
+def exam_question(
+    question: Question, order: tuple[int, ...], position: int, size: int, left: timedelta
+) -> str:
+    """One exam question: its number, the time left, the lettered options."""
+    options = "\n".join(
+        f"<b>{LETTERS[pos]}.</b> {escape(question.options[index].text)}"
+        for pos, index in enumerate(order)
+    )
+    return (f"📝 <b>Question {position + 1} of {size}</b> · {duration(left)} left\n\n"
+            f"{escape(question.text)}\n\n{options}")
+
+
+def exam_answered(
+    question: Question, order: tuple[int, ...], position: int, size: int, chosen: int
+) -> str:
+    """An exam question after the answer: the choice, but not whether it was right."""
+    lines = [
+        f"{'👉' if index == chosen else '▫️'} {LETTERS[pos]}. "
+        f"{escape(question.options[index].text)}"
+        for pos, index in enumerate(order)
+    ]
+    return (f"📝 <b>Question {position + 1} of {size}</b>\n\n{escape(question.text)}\n\n"
+            + "\n".join(lines))
+
+
+def exam_result(result: ExamResult, pass_mark: int, timed_out: bool) -> str:
+    """The score, the verdict and the breakdown by syllabus area."""
+    verdict = "✅ <b>PASS</b>" if result.passed else "❌ <b>not a pass yet</b>"
+    lines = [
+        f"📝 <b>Mock exam result: {result.score}/{result.size}</b> — {verdict} "
+        f"(pass mark {pass_mark})",
+    ]
+    if timed_out:
+        lines.append("⏰ Time ran out; unanswered questions count as wrong.")
+    lines.append("")
+    lines += [
+        f"<code>{bar(right / asked if asked else 0)}</code> {right}/{asked} {escape(label)}"
+        for label, right, asked in result.by_area
+    ]
+    if result.missed:
+        lines += ["", f"The {len(result.missed)} question(s) you missed, with explanations, "
+                      "follow."]
+    else:
+        lines += ["", "A perfect score!"]
+    return "\n".join(lines)
+
+
+def missed_pages(missed: Sequence[Question], limit: int = MAX_MESSAGE - 96) -> list[str]:
+    """The missed questions with right answers and explanations, in messages under 4096."""
+    pages: list[str] = []
+    current = ""
+    for number, question in enumerate(missed, start=1):
+        right = question.options[question.correct_index].text
+        block = (f"❌ <b>{number}.</b> {escape(question.text)}\n"
+                 f"✅ <b>{escape(right)}</b>\n{escape(question.explanation)}\n\n")
+        if current and len(current) + len(block) > limit:
+            pages.append(current.rstrip())
+            current = ""
+        current += block
+    if current:
+        pages.append(current.rstrip())
+    return pages

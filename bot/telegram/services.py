@@ -10,6 +10,7 @@ from telegram.ext import CallbackContext
 from bot.bank import Bank
 from bot.config import Settings
 from bot.models import Clock
+from bot.quiz.review import Reviewer
 from bot.store import Store
 
 SERVICES_KEY = "services"
@@ -24,6 +25,7 @@ class Services:
     store: Store
     clock: Clock
     rng: random.Random
+    reviewer: Reviewer
 
 
 def services(context: CallbackContext) -> Services:
