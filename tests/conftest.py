@@ -35,6 +35,18 @@ class FakeClock:
         return self.now
 
 
+async def eventually(fetch: Callable, check: Callable, timeout: float = 5.0):
+    """Re-fetch (an async call) until `check` accepts the value; for state with no event."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = await fetch()
+        if check(value):
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"still {value!r} after {timeout} s")
+        await asyncio.sleep(0.01)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()

@@ -35,6 +35,7 @@ from bot.models import Clock
 from bot.quiz.review import Reviewer
 from bot.store import Store
 from bot.telegram import answers, commands, exams, membership, render, reviews
+from bot.telegram.ordering import PerChatOrder
 from bot.telegram.pushes import PushRound
 from bot.telegram.services import SERVICES_KEY, Services
 from bot.telegram.windows import close_due_windows
@@ -112,6 +113,7 @@ def build_application(
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
         .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(PerChatOrder())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

@@ -95,7 +95,7 @@ async def on_exam_answer(
     query = update.callback_query
     exam = await svc.store.get_exam(ask.exam_id)
     if exam is None or exam.finished_at is not None or exam.user_id != query.from_user.id:
-        await query.answer("This mock exam is over. /exam starts a new one.")
+        await query.answer("This mock exam is over, so this answer does not count.")
         return
     now = svc.clock()
     if now >= exam.ends_at:
