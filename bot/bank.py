@@ -128,7 +128,8 @@ class _Mapping(dict):
     key_lines: dict[Any, int]
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser is several times faster than the pure-Python one and keeps line marks.
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     pass
 
 

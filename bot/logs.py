@@ -43,5 +43,6 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # aiosqlite logs every statement at DEBUG, which drowns the bot's own debug lines.
     logging.getLogger("aiosqlite").setLevel(logging.INFO)
-    # APScheduler logs every run of the bot's once-a-second jobs at INFO.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # APScheduler logs every run of the bot's once-a-second jobs at INFO, and a skipped run
+    # (the previous one still busy, which is by design) at WARNING.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)

@@ -185,51 +185,40 @@ def _chat(row: aiosqlite.Row) -> ChatState:
 class Store:
     """The bot's database: chats, users, asks, answers and streaks."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self._db = db
-        # One connection is shared by every handler and job; the lock keeps each
-        # transaction whole when coroutines interleave.
+    def __init__(self, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
+        # Writes share one connection, and the lock keeps each transaction whole when
+        # coroutines interleave. Reads use their own connection: under WAL they see only
+        # committed data and never wait for a write.
+        self._db = writer
+        self._reader = reader
         self._lock = asyncio.Lock()
+        # What `remember` last wrote, so the common case (nothing changed) costs no write.
+        self._known_chats: dict[int, tuple[str, str | None]] = {}
+        self._known_users: dict[int, str] = {}
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
         """Open (creating if needed) and migrate the database at `path`."""
-        db = await aiosqlite.connect(str(path), isolation_level=None)
-        db.row_factory = aiosqlite.Row
+        writer = await _connect(path)
         try:
-            await db.execute("PRAGMA journal_mode = WAL")
-            await db.execute("PRAGMA foreign_keys = ON")
-            await db.execute("PRAGMA synchronous = NORMAL")
-            await db.execute("PRAGMA busy_timeout = 5000")
-            store = cls(db)
-            await store._migrate()
+            await writer.execute("PRAGMA journal_mode = WAL")
+            await writer.execute("PRAGMA synchronous = NORMAL")
+            await _migrate(writer)
+            reader = await _connect(path)
         except BaseException:
-            await db.close()
+            await writer.close()
             raise
-        return store
+        await reader.execute("PRAGMA query_only = ON")
+        return cls(writer, reader)
 
     async def close(self) -> None:
-        """Close the connection; everything acknowledged is already committed."""
+        """Close the connections; everything acknowledged is already committed."""
+        await self._reader.close()
         await self._db.close()
 
     async def schema_version(self) -> int:
         """The PRAGMA user_version of the open database."""
-        async with self._db.execute("PRAGMA user_version") as cursor:
-            row = await cursor.fetchone()
-        return int(row[0])
-
-    async def _migrate(self) -> None:
-        version = await self.schema_version()
-        if version > len(MIGRATIONS):
-            raise SchemaError(
-                f"the database has schema version {version}, newer than this bot knows "
-                f"({len(MIGRATIONS)}); upgrade the bot"
-            )
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            async with self._transaction() as db:
-                for statement in _statements(script):
-                    await db.execute(statement)
-                await db.execute(f"PRAGMA user_version = {number}")
+        return await _version(self._reader)
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -252,6 +241,12 @@ class Store:
 
         Hearing from a chat means the bot can write there again, so a pause ends.
         """
+        if chat is not None and self._known_chats.get(chat[0]) == chat[1:]:
+            chat = None
+        if user is not None and self._known_users.get(user[0]) == user[1]:
+            user = None
+        if chat is None and user is None:
+            return
         async with self._transaction() as db:
             if chat is not None:
                 await db.execute(
@@ -266,6 +261,10 @@ class Store:
                     " ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name",
                     user,
                 )
+        if chat is not None:
+            self._known_chats[chat[0]] = chat[1:]
+        if user is not None:
+            self._known_users[user[0]] = user[1]
 
     async def create_ask(
         self,
@@ -309,9 +308,7 @@ class Store:
             await db.execute("UPDATE asks SET message_id = ? WHERE id = ?", (message_id, ask_id))
 
     async def _fetchall(self, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
-        # Reads wait for the lock too, so they never see another coroutine's open transaction.
-        async with self._lock, self._db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self._reader.execute_fetchall(sql, params))
 
     async def get_ask(self, ask_id: int) -> Ask | None:
         """The ask with this id, or None."""
@@ -356,14 +353,25 @@ class Store:
                 (ask.id, user_id, choice, int(correct), _ts(answered_at)),
             )
             recorded = cursor.rowcount == 1
-            streak = await self._streak(db, ask.chat_id, user_id)
+            # Everything the rules need, in one round trip to the database thread.
+            now = await _one(
+                db,
+                "SELECT (SELECT current FROM streaks WHERE chat_id = :chat AND user_id = :user)"
+                " AS current,"
+                " (SELECT best FROM streaks WHERE chat_id = :chat AND user_id = :user) AS best,"
+                " (SELECT day_streak FROM chats WHERE id = :chat) AS day_streak,"
+                " (SELECT last_correct_day FROM chats WHERE id = :chat) AS last_day,"
+                " (SELECT card FROM reviews WHERE user_id = :user AND question_id = :question)"
+                " AS card,"
+                " (SELECT choice FROM answers WHERE ask_id = :ask AND user_id = :user) AS choice,"
+                " (SELECT correct FROM answers WHERE ask_id = :ask AND user_id = :user)"
+                " AS was_correct",
+                {"chat": ask.chat_id, "user": user_id, "question": ask.question_id,
+                 "ask": ask.id},
+            )
+            streak = Streak(now["current"] or 0, now["best"] or 0)
             if not recorded:
-                async with db.execute(
-                    "SELECT choice, correct FROM answers WHERE ask_id = ? AND user_id = ?",
-                    (ask.id, user_id),
-                ) as existing:
-                    row = await existing.fetchone()
-                return AnswerOutcome(False, bool(row["correct"]), row["choice"], streak)
+                return AnswerOutcome(False, bool(now["was_correct"]), now["choice"], streak)
             if advance is not None:
                 streak = advance(streak, correct)
                 await db.execute(
@@ -373,49 +381,23 @@ class Store:
                     (ask.chat_id, user_id, streak.current, streak.best),
                 )
             if correct and day is not None:
-                await self._advance_day_streak(db, ask.chat_id, *day)
+                today, rule = day
+                last = date.fromisoformat(now["last_day"]) if now["last_day"] else None
+                new_day, days = rule(last, now["day_streak"] or 0, today)
+                await db.execute(
+                    "UPDATE chats SET day_streak = ?, last_correct_day = ? WHERE id = ?",
+                    (days, new_day.isoformat(), ask.chat_id),
+                )
             if review is not None:
-                await self._review(db, user_id, ask.question_id, answered_at, review)
+                card = review(now["card"])
+                await db.execute(
+                    "INSERT INTO reviews (user_id, question_id, card, due, last_review)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, question_id) DO UPDATE"
+                    " SET card = excluded.card, due = excluded.due,"
+                    " last_review = excluded.last_review",
+                    (user_id, ask.question_id, card.data, _ts(card.due), _ts(answered_at)),
+                )
         return AnswerOutcome(True, correct, choice, streak)
-
-    async def _review(
-        self, db: aiosqlite.Connection, user_id: int, question_id: str, at: datetime,
-        review: ReviewRule,
-    ) -> None:
-        async with db.execute(
-            "SELECT card FROM reviews WHERE user_id = ? AND question_id = ?",
-            (user_id, question_id),
-        ) as cursor:
-            row = await cursor.fetchone()
-        card = review(row["card"] if row else None)
-        await db.execute(
-            "INSERT INTO reviews (user_id, question_id, card, due, last_review)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, question_id) DO UPDATE"
-            " SET card = excluded.card, due = excluded.due, last_review = excluded.last_review",
-            (user_id, question_id, card.data, _ts(card.due), _ts(at)),
-        )
-
-    async def _advance_day_streak(
-        self, db: aiosqlite.Connection, chat_id: int, today: date, rule: DayStreakRule
-    ) -> None:
-        async with db.execute(
-            "SELECT day_streak, last_correct_day FROM chats WHERE id = ?", (chat_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
-        last = date.fromisoformat(row["last_correct_day"]) if row["last_correct_day"] else None
-        new_day, streak = rule(last, row["day_streak"], today)
-        await db.execute(
-            "UPDATE chats SET day_streak = ?, last_correct_day = ? WHERE id = ?",
-            (streak, new_day.isoformat(), chat_id),
-        )
-
-    async def _streak(self, db: aiosqlite.Connection, chat_id: int, user_id: int) -> Streak:
-        async with db.execute(
-            "SELECT current, best FROM streaks WHERE chat_id = ? AND user_id = ?",
-            (chat_id, user_id),
-        ) as cursor:
-            row = await cursor.fetchone()
-        return Streak(row["current"], row["best"]) if row else Streak()
 
     async def member_stats(self, chat_id: int, user_id: int) -> MemberStats:
         """A member's answered and correct counts and streak in one chat."""
@@ -458,6 +440,7 @@ class Store:
 
     async def pause_chat(self, chat_id: int, reason: str) -> None:
         """Stop pushing to a chat (blocked, removed, not found), keeping why."""
+        self._known_chats.pop(chat_id, None)  # so the next update from it resumes it
         async with self._transaction() as db:
             await db.execute("UPDATE chats SET paused_reason = ? WHERE id = ?", (reason, chat_id))
 
@@ -472,10 +455,12 @@ class Store:
 
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
         """Carry a group's data over to the supergroup it became."""
+        self._known_chats.pop(old_id, None)
+        self._known_chats.pop(new_id, None)
         async with self._transaction() as db:
-            async with db.execute("SELECT COUNT(*) FROM asks WHERE chat_id = ?", (new_id,)) as c:
-                (new_asks,) = await c.fetchone()
-            if new_asks == 0:
+            new_asks = await _one(db, "SELECT COUNT(*) AS n FROM asks WHERE chat_id = ?",
+                                  (new_id,))
+            if new_asks["n"] == 0:
                 # A row made by an early update from the new chat holds nothing yet.
                 await db.execute("DELETE FROM chats WHERE id = ?", (new_id,))
                 await db.execute("UPDATE chats SET id = ?, type = 'supergroup' WHERE id = ?",
@@ -529,12 +514,9 @@ class Store:
             )
             if cursor.rowcount != 1:
                 return None
-            async with db.execute(
-                "SELECT 1 FROM deliveries WHERE chat_id = ? AND local_date = ?",
-                (chat_id, local_day.isoformat()),
-            ) as existing:
-                if await existing.fetchone():
-                    return None
+            if await _one(db, "SELECT 1 FROM deliveries WHERE chat_id = ? AND local_date = ?",
+                          (chat_id, local_day.isoformat())):
+                return None
             cursor = await db.execute(
                 "INSERT INTO asks (chat_id, question_id, topic, option_order, kind, asked_at,"
                 " closes_at) VALUES (?, ?, NULL, ?, 'daily', ?, ?)",
@@ -729,6 +711,8 @@ class Store:
     async def forget_user(self, user_id: int) -> None:
         """Delete everything stored about a user: their private chat, answers, cards, streaks
         and exams (other members' data in shared chats stays)."""
+        self._known_chats.pop(user_id, None)
+        self._known_users.pop(user_id, None)
         async with self._transaction() as db:
             await db.execute("DELETE FROM chats WHERE id = ? AND type = 'private'", (user_id,))
             await db.execute("DELETE FROM users WHERE id = ?", (user_id,))
@@ -745,6 +729,43 @@ class Store:
                              (chat_id, user_id))
             await db.execute("DELETE FROM exams WHERE chat_id = ? AND user_id = ?",
                              (chat_id, user_id))
+
+
+async def _connect(path: Path | str) -> aiosqlite.Connection:
+    db = await aiosqlite.connect(str(path), isolation_level=None)
+    db.row_factory = aiosqlite.Row
+    await db.execute("PRAGMA foreign_keys = ON")
+    await db.execute("PRAGMA busy_timeout = 5000")
+    return db
+
+
+async def _one(db: aiosqlite.Connection, sql: str, params: tuple | dict) -> aiosqlite.Row | None:
+    rows = await db.execute_fetchall(sql, params)
+    return next(iter(rows), None)
+
+
+async def _version(db: aiosqlite.Connection) -> int:
+    return int((await _one(db, "PRAGMA user_version", ()))[0])
+
+
+async def _migrate(db: aiosqlite.Connection) -> None:
+    """Bring a database up to the newest schema, one version per transaction."""
+    version = await _version(db)
+    if version > len(MIGRATIONS):
+        raise SchemaError(
+            f"the database has schema version {version}, newer than this bot knows "
+            f"({len(MIGRATIONS)}); upgrade the bot"
+        )
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(script):
+                await db.execute(statement)
+            await db.execute(f"PRAGMA user_version = {number}")
+        except BaseException:
+            await db.execute("ROLLBACK")
+            raise
+        await db.execute("COMMIT")
 
 
 def _statements(script: str) -> list[str]:

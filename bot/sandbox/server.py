@@ -46,6 +46,26 @@ def _bad_request(description: str) -> ApiError:
     return ApiError(400, f"Bad Request: {description}")
 
 
+class TokenBucket:
+    """Telegram-like flood control: `rate` sends per `period` seconds, bursts up to `rate`."""
+
+    def __init__(self, rate: float, period: float = 1.0) -> None:
+        self.capacity = rate
+        self.refill = rate / period
+        self.tokens = rate
+        self.stamp = time.monotonic()
+
+    def take(self) -> float:
+        """Take a token; 0.0 if allowed, else the seconds until one is free."""
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.refill)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0.0
+        return (1 - self.tokens) / self.refill
+
+
 class SandboxServer:
     """Telegram's side of the wire for one bot, served on 127.0.0.1."""
 
@@ -55,8 +75,15 @@ class SandboxServer:
         token: str | None = None,
         clock: Clock | None = None,
         bot_username: str = "quiz_tutor_bot",
+        flood_limit: tuple[float, float] | None = None,
     ) -> None:
+        """`flood_limit` = (messages per second overall, messages per minute per group):
+        sends beyond it get 429 with retry_after, as Telegram does."""
         self.token = token
+        self.flood_limit = flood_limit
+        self._overall = TokenBucket(flood_limit[0]) if flood_limit else None
+        self._per_group: dict[int, TokenBucket] = {}
+        self.flood_refusals = 0
         self.clock: Clock = clock or (lambda: datetime.now(UTC))
         self.bot = User(int((token or SANDBOX_TOKEN).split(":")[0]), "Quiz Tutor",
                         username=bot_username, is_bot=True)
@@ -436,8 +463,23 @@ class SandboxServer:
         self._chat(params)
         return True
 
+    def _flood_check(self, chat: Chat) -> None:
+        if self._overall is None:
+            return
+        waits = [self._overall.take()]
+        if chat.type != "private":
+            bucket = self._per_group.setdefault(chat.id, TokenBucket(self.flood_limit[1], 60))
+            waits.append(bucket.take())
+        wait = max(waits)
+        if wait > 0:
+            self.flood_refusals += 1
+            retry_after = max(1, int(wait + 0.999))
+            raise ApiError(429, f"Too Many Requests: retry after {retry_after}",
+                           retry_after=retry_after)
+
     async def _api_sendmessage(self, params: dict) -> dict:
         chat = self._chat(params)
+        self._flood_check(chat)
         text, entities, html = self._text(params)
         markup = self._markup(params)
         message = self._store_message(chat, self.bot, text, entities, markup, html)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
@@ -80,14 +82,15 @@ async def on_answer(
         return  # the reveal comes when the window closes (bot.telegram.windows)
 
     topic = svc.bank.topic(question.topic)
-    await edit_text(
-        message,
-        render.answered_question(question, topic.title, ask.option_order, choice),
-    )
-    await message.reply_html(
-        render.verdict(question, ask.option_order, result, recorded.streak),
-        reply_markup=keyboards.next_keyboard(ask.topic, review=ask.kind == "review"),
-        do_quote=False,
+    # Independent requests: mark the question and teach at the same time.
+    await asyncio.gather(
+        edit_text(message,
+                  render.answered_question(question, topic.title, ask.option_order, choice)),
+        message.reply_html(
+            render.verdict(question, ask.option_order, result, recorded.streak),
+            reply_markup=keyboards.next_keyboard(ask.topic, review=ask.kind == "review"),
+            do_quote=False,
+        ),
     )
 
 

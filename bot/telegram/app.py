@@ -69,8 +69,13 @@ def build_application(
     token: str | None = None,
     ticks: Ticks = Ticks(),
     reviewer: Reviewer | None = None,
+    flood_rate: float = 30.0,
 ) -> Application:
-    """The bot: handlers, rate limiter, and start-up/shut-down of its store."""
+    """The bot: handlers, rate limiter, and start-up/shut-down of its store.
+
+    `flood_rate` is the overall sends per second (Telegram allows about 30); groups are
+    held to 20 a minute each.
+    """
     token = token or settings.token
     if not token:
         raise ValueError("a bot token is required")
@@ -112,7 +117,7 @@ def build_application(
         .token(token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(AIORateLimiter(overall_max_rate=flood_rate, max_retries=3))
         .concurrent_updates(PerChatOrder())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
