@@ -134,3 +134,17 @@ class Exam:
     ends_at: datetime
     finished_at: datetime | None = None
     abandoned: bool = False
+
+
+@dataclass(frozen=True)
+class PushClaim:
+    """One chat's daily push, ready to be claimed: the question and where the schedule goes."""
+
+    chat_id: int
+    due: datetime
+    local_day: date
+    next_at: datetime
+    question_id: str
+    option_order: tuple[int, ...]
+    asked_at: datetime
+    closes_at: datetime | None = None

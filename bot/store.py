@@ -20,6 +20,7 @@ from bot.models import (
     LeaderRow,
     MemberAnswer,
     MemberStats,
+    PushClaim,
     Streak,
 )
 
@@ -83,10 +84,10 @@ MIGRATIONS: tuple[str, ...] = (
         local_date TEXT NOT NULL,
         ask_id INTEGER NOT NULL REFERENCES asks(id) ON DELETE CASCADE,
         claimed_at TEXT NOT NULL,
-        sent_at TEXT,
         PRIMARY KEY (chat_id, local_date)
     );
-    CREATE INDEX deliveries_unsent ON deliveries(sent_at) WHERE sent_at IS NULL;
+    CREATE INDEX deliveries_by_ask ON deliveries(ask_id);
+    CREATE INDEX asks_unsent_daily ON asks(id) WHERE kind = 'daily' AND message_id IS NULL;
     """,
     # 3: spaced-repetition cards and mock exams.
     """
@@ -220,6 +221,11 @@ class Store:
         """The PRAGMA user_version of the open database."""
         return await _version(self._reader)
 
+    async def _write(self, sql: str, params: tuple) -> aiosqlite.Cursor:
+        """One statement on its own: atomic by itself, so no BEGIN/COMMIT round trips."""
+        async with self._lock:
+            return await self._db.execute(sql, params)
+
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._lock:
@@ -282,30 +288,28 @@ class Store:
         `exam` is (exam id, position) for a question of a mock exam.
         """
         exam_id, position = exam if exam else (None, None)
-        async with self._transaction() as db:
-            cursor = await db.execute(
-                "INSERT INTO asks (chat_id, question_id, topic, option_order, kind, asked_at,"
-                " closes_at, exam_id, exam_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    chat_id,
-                    question_id,
-                    topic,
-                    ",".join(map(str, option_order)),
-                    kind,
-                    _ts(asked_at),
-                    _ts(closes_at) if closes_at else None,
-                    exam_id,
-                    position,
-                ),
-            )
-            ask_id = cursor.lastrowid
+        cursor = await self._write(
+            "INSERT INTO asks (chat_id, question_id, topic, option_order, kind, asked_at,"
+            " closes_at, exam_id, exam_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                chat_id,
+                question_id,
+                topic,
+                ",".join(map(str, option_order)),
+                kind,
+                _ts(asked_at),
+                _ts(closes_at) if closes_at else None,
+                exam_id,
+                position,
+            ),
+        )
+        ask_id = cursor.lastrowid
         return Ask(ask_id, chat_id, question_id, topic, option_order, kind, asked_at,
                    closes_at=closes_at, exam_id=exam_id, exam_position=position)
 
     async def set_ask_message(self, ask_id: int, message_id: int) -> None:
         """Link an ask to the message that shows it."""
-        async with self._transaction() as db:
-            await db.execute("UPDATE asks SET message_id = ? WHERE id = ?", (message_id, ask_id))
+        await self._write("UPDATE asks SET message_id = ? WHERE id = ?", (message_id, ask_id))
 
     async def _fetchall(self, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
         return list(await self._reader.execute_fetchall(sql, params))
@@ -317,15 +321,23 @@ class Store:
 
     async def ask_history(self, chat_id: int) -> dict[str, AskHistory]:
         """Per question id: how often and when last this chat was asked it."""
+        return (await self.ask_histories([chat_id]))[chat_id]
+
+    async def ask_histories(self, chat_ids: list[int]) -> dict[int, dict[str, AskHistory]]:
+        """`ask_history` for many chats in one query (the daily push round's batch)."""
+        histories: dict[int, dict[str, AskHistory]] = {chat_id: {} for chat_id in chat_ids}
+        if not chat_ids:
+            return histories
+        marks = ",".join("?" * len(chat_ids))
         rows = await self._fetchall(
-            "SELECT question_id, COUNT(*) AS times, MAX(asked_at) AS last_asked"
-            " FROM asks WHERE chat_id = ? GROUP BY question_id",
-            (chat_id,),
+            "SELECT chat_id, question_id, COUNT(*) AS times, MAX(asked_at) AS last_asked"
+            f" FROM asks WHERE chat_id IN ({marks}) GROUP BY chat_id, question_id",
+            tuple(chat_ids),
         )
-        return {
-            row["question_id"]: AskHistory(row["times"], datetime.fromisoformat(row["last_asked"]))
-            for row in rows
-        }
+        for row in rows:
+            histories[row["chat_id"]][row["question_id"]] = AskHistory(
+                row["times"], datetime.fromisoformat(row["last_asked"]))
+        return histories
 
     async def record_answer(
         self,
@@ -425,33 +437,28 @@ class Store:
         next_push_at: datetime | None,
     ) -> None:
         """Set (or, with Nones, clear) a chat's daily push; a new schedule also unpauses."""
-        async with self._transaction() as db:
-            await db.execute(
-                "UPDATE chats SET daily_time = ?, timezone = COALESCE(?, timezone),"
-                " next_push_at = ?, paused_reason = NULL WHERE id = ?",
-                (daily_time, timezone, _ts(next_push_at) if next_push_at else None, chat_id),
-            )
+        await self._write(
+            "UPDATE chats SET daily_time = ?, timezone = COALESCE(?, timezone),"
+            " next_push_at = ?, paused_reason = NULL WHERE id = ?",
+            (daily_time, timezone, _ts(next_push_at) if next_push_at else None, chat_id),
+        )
 
     async def set_answer_seconds(self, chat_id: int, seconds: int | None) -> None:
         """Set a group's answer window (None = the bot's default)."""
-        async with self._transaction() as db:
-            await db.execute("UPDATE chats SET answer_seconds = ? WHERE id = ?",
-                             (seconds, chat_id))
+        await self._write("UPDATE chats SET answer_seconds = ? WHERE id = ?", (seconds, chat_id))
 
     async def pause_chat(self, chat_id: int, reason: str) -> None:
         """Stop pushing to a chat (blocked, removed, not found), keeping why."""
         self._known_chats.pop(chat_id, None)  # so the next update from it resumes it
-        async with self._transaction() as db:
-            await db.execute("UPDATE chats SET paused_reason = ? WHERE id = ?", (reason, chat_id))
+        await self._write("UPDATE chats SET paused_reason = ? WHERE id = ?", (reason, chat_id))
 
     async def resume_chat(self, chat_id: int) -> bool:
         """Clear a chat's pause; True if it was paused."""
-        async with self._transaction() as db:
-            cursor = await db.execute(
-                "UPDATE chats SET paused_reason = NULL WHERE id = ? AND paused_reason IS NOT NULL",
-                (chat_id,),
-            )
-            return cursor.rowcount == 1
+        cursor = await self._write(
+            "UPDATE chats SET paused_reason = NULL WHERE id = ? AND paused_reason IS NOT NULL",
+            (chat_id,),
+        )
+        return cursor.rowcount == 1
 
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
         """Carry a group's data over to the supergroup it became."""
@@ -484,71 +491,60 @@ class Store:
 
     async def skip_push(self, chat_id: int, due: datetime, next_at: datetime) -> bool:
         """Move a stale push on without sending; False if another run already moved it."""
-        async with self._transaction() as db:
-            cursor = await db.execute(
-                "UPDATE chats SET next_push_at = ? WHERE id = ? AND next_push_at = ?",
-                (_ts(next_at), chat_id, _ts(due)),
-            )
-            return cursor.rowcount == 1
+        cursor = await self._write(
+            "UPDATE chats SET next_push_at = ? WHERE id = ? AND next_push_at = ?",
+            (_ts(next_at), chat_id, _ts(due)),
+        )
+        return cursor.rowcount == 1
 
-    async def claim_push(
-        self,
-        chat_id: int,
-        due: datetime,
-        local_day: date,
-        next_at: datetime,
-        question_id: str,
-        option_order: tuple[int, ...],
-        asked_at: datetime,
-        closes_at: datetime | None,
-    ) -> Ask | None:
-        """Claim today's push for a chat: record the ask and the delivery, move the schedule.
+    async def claim_pushes(self, claims: list[PushClaim]) -> list[Ask]:
+        """Claim today's push for each chat: record its ask and delivery, move its schedule.
 
-        One transaction; None if the push was already claimed (by this or an earlier run),
-        in which case only the schedule moves on.
+        One transaction for the whole batch. A claim whose schedule already moved on, or
+        whose chat already had its push on that local date, yields no ask (only the
+        schedule moves on).
         """
+        asks: list[Ask] = []
         async with self._transaction() as db:
-            cursor = await db.execute(
-                "UPDATE chats SET next_push_at = ? WHERE id = ? AND next_push_at = ?",
-                (_ts(next_at), chat_id, _ts(due)),
-            )
-            if cursor.rowcount != 1:
-                return None
-            if await _one(db, "SELECT 1 FROM deliveries WHERE chat_id = ? AND local_date = ?",
-                          (chat_id, local_day.isoformat())):
-                return None
-            cursor = await db.execute(
-                "INSERT INTO asks (chat_id, question_id, topic, option_order, kind, asked_at,"
-                " closes_at) VALUES (?, ?, NULL, ?, 'daily', ?, ?)",
-                (chat_id, question_id, ",".join(map(str, option_order)), _ts(asked_at),
-                 _ts(closes_at) if closes_at else None),
-            )
-            ask_id = cursor.lastrowid
-            await db.execute(
-                "INSERT INTO deliveries (chat_id, local_date, ask_id, claimed_at)"
-                " VALUES (?, ?, ?, ?)",
-                (chat_id, local_day.isoformat(), ask_id, _ts(asked_at)),
-            )
-        return Ask(ask_id, chat_id, question_id, None, option_order, "daily", asked_at,
-                   closes_at=closes_at)
+            for claim in claims:
+                moved = await db.execute(
+                    "UPDATE chats SET next_push_at = ? WHERE id = ? AND next_push_at = ?",
+                    (_ts(claim.next_at), claim.chat_id, _ts(claim.due)),
+                )
+                if moved.rowcount != 1:
+                    continue
+                cursor = await db.execute(
+                    "INSERT INTO asks (chat_id, question_id, topic, option_order, kind, asked_at,"
+                    " closes_at) VALUES (?, ?, NULL, ?, 'daily', ?, ?)",
+                    (claim.chat_id, claim.question_id, ",".join(map(str, claim.option_order)),
+                     _ts(claim.asked_at), _ts(claim.closes_at) if claim.closes_at else None),
+                )
+                ask_id = cursor.lastrowid
+                delivery = await db.execute(
+                    "INSERT INTO deliveries (chat_id, local_date, ask_id, claimed_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (chat_id, local_date) DO NOTHING",
+                    (claim.chat_id, claim.local_day.isoformat(), ask_id, _ts(claim.asked_at)),
+                )
+                if delivery.rowcount != 1:  # that day was already pushed
+                    await db.execute("DELETE FROM asks WHERE id = ?", (ask_id,))
+                    continue
+                asks.append(Ask(ask_id, claim.chat_id, claim.question_id, None,
+                                claim.option_order, "daily", claim.asked_at,
+                                closes_at=claim.closes_at))
+        return asks
 
-    async def complete_push(self, ask_id: int, message_id: int, sent_at: datetime) -> None:
-        """Record that a claimed push reached the chat as `message_id`."""
-        async with self._transaction() as db:
-            await db.execute("UPDATE asks SET message_id = ? WHERE id = ?", (message_id, ask_id))
-            await db.execute("UPDATE deliveries SET sent_at = ? WHERE ask_id = ?",
-                             (_ts(sent_at), ask_id))
+    async def complete_push(self, ask_id: int, message_id: int) -> None:
+        """Record that a claimed push reached its chat as `message_id` (one statement)."""
+        await self._write("UPDATE asks SET message_id = ? WHERE id = ?", (message_id, ask_id))
 
     async def drop_push(self, ask_id: int) -> None:
-        """Forget a claimed push that could not be delivered (the ask goes with it)."""
-        async with self._transaction() as db:
-            await db.execute("DELETE FROM asks WHERE id = ?", (ask_id,))
+        """Forget a claimed push that could not be delivered (its delivery goes with it)."""
+        await self._write("DELETE FROM asks WHERE id = ?", (ask_id,))
 
     async def unsent_pushes(self) -> list[Ask]:
         """Claimed pushes with no message: a run stopped between claiming and sending."""
         rows = await self._fetchall(
-            "SELECT asks.* FROM deliveries JOIN asks ON asks.id = deliveries.ask_id"
-            " WHERE deliveries.sent_at IS NULL ORDER BY asks.id"
+            "SELECT * FROM asks WHERE kind = 'daily' AND message_id IS NULL ORDER BY id"
         )
         return [_ask(row) for row in rows]
 
@@ -565,12 +561,10 @@ class Store:
 
     async def close_ask(self, ask_id: int, at: datetime) -> bool:
         """Mark an ask closed; False if it already was (someone else closes it)."""
-        async with self._transaction() as db:
-            cursor = await db.execute(
-                "UPDATE asks SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
-                (_ts(at), ask_id),
-            )
-            return cursor.rowcount == 1
+        cursor = await self._write(
+            "UPDATE asks SET closed_at = ? WHERE id = ? AND closed_at IS NULL", (_ts(at), ask_id)
+        )
+        return cursor.rowcount == 1
 
     async def ask_answers(self, ask: Ask) -> list[MemberAnswer]:
         """Every member's answer to an ask, in answer order, with their streak now."""
@@ -654,13 +648,12 @@ class Store:
         ends_at: datetime,
     ) -> Exam:
         """Record a new exam attempt (a learner has at most one open)."""
-        async with self._transaction() as db:
-            cursor = await db.execute(
-                "INSERT INTO exams (user_id, chat_id, question_ids, started_at, ends_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (user_id, chat_id, ",".join(question_ids), _ts(started_at), _ts(ends_at)),
-            )
-            exam_id = cursor.lastrowid
+        cursor = await self._write(
+            "INSERT INTO exams (user_id, chat_id, question_ids, started_at, ends_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (user_id, chat_id, ",".join(question_ids), _ts(started_at), _ts(ends_at)),
+        )
+        exam_id = cursor.lastrowid
         return Exam(exam_id, user_id, chat_id, tuple(question_ids), started_at, ends_at)
 
     async def open_exam(self, user_id: int) -> Exam | None:
@@ -691,13 +684,11 @@ class Store:
 
     async def finish_exam(self, exam_id: int, at: datetime, abandoned: bool = False) -> bool:
         """Close an exam; False if it was already closed."""
-        async with self._transaction() as db:
-            cursor = await db.execute(
-                "UPDATE exams SET finished_at = ?, abandoned = ?"
-                " WHERE id = ? AND finished_at IS NULL",
-                (_ts(at), int(abandoned), exam_id),
-            )
-            return cursor.rowcount == 1
+        cursor = await self._write(
+            "UPDATE exams SET finished_at = ?, abandoned = ? WHERE id = ? AND finished_at IS NULL",
+            (_ts(at), int(abandoned), exam_id),
+        )
+        return cursor.rowcount == 1
 
     async def exams_out_of_time(self, now: datetime) -> list[Exam]:
         """Open exams whose time is up."""

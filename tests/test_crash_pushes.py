@@ -30,7 +30,8 @@ async def start_bot(server: SandboxServer, database: Path, cwd: Path) -> asyncio
 
 def sent_count(database: Path) -> int:
     with sqlite3.connect(database) as db:
-        return db.execute("SELECT COUNT(*) FROM deliveries WHERE sent_at IS NOT NULL").fetchone()[0]
+        return db.execute("SELECT COUNT(*) FROM asks WHERE kind = 'daily'"
+                          " AND message_id IS NOT NULL").fetchone()[0]
 
 
 async def test_sigkill_mid_round_then_restart_delivers_every_chat_exactly_once(tmp_path: Path):

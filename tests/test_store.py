@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.models import Streak
+from bot.models import PushClaim, Streak
 from bot.quiz.grade import advance_streak
 from bot.store import MIGRATIONS, SchemaError, Store
 
@@ -123,18 +123,19 @@ async def test_push_claim_is_once_per_chat_and_local_day(store: Store):
     await store.set_daily(5, "08:00", "Europe/Berlin", due)
     assert [c.id for c in await store.due_pushes(T0)] == [5]
     nxt = due + timedelta(days=1)
-    ask = await store.claim_push(5, due, date(2026, 1, 1), nxt, "q1", (1, 0), T0, None)
-    assert ask is not None and ask.kind == "daily"
-    assert await store.claim_push(5, due, date(2026, 1, 1), nxt, "q1", (1, 0), T0, None) is None
+    claim = PushClaim(5, due, date(2026, 1, 1), nxt, "q1", (1, 0), T0)
+    (ask,) = await store.claim_pushes([claim])
+    assert ask.kind == "daily"
+    assert await store.claim_pushes([claim]) == []  # the schedule has moved on
     assert await store.due_pushes(T0) == []
     assert [a.id for a in await store.unsent_pushes()] == [ask.id]
-    await store.complete_push(ask.id, 9, T0)
+    await store.complete_push(ask.id, 9)
     assert await store.unsent_pushes() == []
     assert (await store.get_ask(ask.id)).message_id == 9
-    # The next day's claim for the same local date (clock trouble) is refused too.
-    again = await store.claim_push(5, nxt, date(2026, 1, 1), nxt + timedelta(days=1), "q2",
-                                   (0, 1), T0, None)
-    assert again is None
+    # A claim for a local date already pushed (clock trouble) yields nothing.
+    again = PushClaim(5, nxt, date(2026, 1, 1), nxt + timedelta(days=1), "q2", (0, 1), T0)
+    assert await store.claim_pushes([again]) == []
+    assert await store.unsent_pushes() == []
     assert (await store.chat_state(5)).next_push_at == nxt + timedelta(days=1)
 
 

@@ -10,9 +10,10 @@ from datetime import datetime, time
 from telegram import Bot
 from telegram.ext import Application, ContextTypes
 
-from bot.models import Ask, ChatState
+from bot.models import Ask, ChatState, PushClaim
+from bot.quiz.choose import pick_question, shuffled_order
 from bot.quiz.schedule import DailySchedule, is_within_grace, local_date, next_push
-from bot.telegram.asking import answer_window, choose, send_ask
+from bot.telegram.asking import answer_window, send_ask
 from bot.telegram.delivery import to_chat
 from bot.telegram.services import SERVICES_KEY, Services
 
@@ -20,7 +21,9 @@ log = logging.getLogger(__name__)
 
 # Sends in flight at once; the rate limiter, not this, sets the pace (about 30/s).
 CONCURRENCY = 16
-BATCH = 500
+# Claims per transaction: big enough to save round trips, small enough that answers
+# arriving meanwhile wait only milliseconds for the write lock.
+BATCH = 100
 
 
 def schedule_of(chat: ChatState) -> DailySchedule | None:
@@ -76,32 +79,39 @@ class PushRound:
             due = await svc.store.due_pushes(svc.clock(), BATCH)
             if not due:
                 break
-            for chat in due:
-                if not keep_going():
-                    break
-                ask = await self._claim(svc, chat, svc.clock())
-                if ask is not None:
-                    await spawn(ask)
+            for ask in await svc.store.claim_pushes(await self._plan(svc, due, svc.clock())):
+                await spawn(ask)
             if len(due) < BATCH:
                 break
         results = await asyncio.gather(*tasks, return_exceptions=True)
         return sum(result is True for result in results)
 
-    async def _claim(self, svc: Services, chat: ChatState, now: datetime) -> Ask | None:
-        schedule = schedule_of(chat)
-        due = chat.next_push_at
-        if schedule is None or due is None:
-            return None
-        if not is_within_grace(due, now):
-            log.info("chat %s: push due %s is too old; skipping to the next", chat.id, due)
-            await svc.store.skip_push(chat.id, due, next_push(now, schedule))
-            return None
-        question, order = await choose(svc, chat, None)
-        window = answer_window(svc, chat)
-        return await svc.store.claim_push(
-            chat.id, due, local_date(due, schedule.timezone), next_push(max(now, due), schedule),
-            question.id, order, now, now + window if window else None,
-        )
+    async def _plan(
+        self, svc: Services, chats: list[ChatState], now: datetime
+    ) -> list[PushClaim]:
+        """A claim per due chat, with its question; pushes too old are skipped instead."""
+        histories = await svc.store.ask_histories([chat.id for chat in chats])
+        pool = tuple(svc.bank)
+        claims = []
+        for chat in chats:
+            schedule = schedule_of(chat)
+            due = chat.next_push_at
+            if schedule is None or due is None:
+                continue
+            if not is_within_grace(due, now):
+                log.info("chat %s: push due %s is too old; skipping to the next", chat.id, due)
+                await svc.store.skip_push(chat.id, due, next_push(now, schedule))
+                continue
+            # Any topic, avoiding what this chat saw most recently.
+            question = pick_question(pool, histories[chat.id], svc.rng)
+            window = answer_window(svc, chat)
+            claims.append(PushClaim(
+                chat.id, due, local_date(due, schedule.timezone),
+                next_push(max(now, due), schedule), question.id,
+                shuffled_order(len(question.options), svc.rng), now,
+                now + window if window else None,
+            ))
+        return claims
 
     async def _send(self, bot: Bot, svc: Services, ask: Ask) -> bool:
         try:
@@ -114,5 +124,5 @@ class PushRound:
         if sent is None:
             await svc.store.drop_push(ask.id)
             return False
-        await svc.store.complete_push(ask.id, sent[1].message_id, svc.clock())
+        await svc.store.complete_push(ask.id, sent[1].message_id)
         return True
