@@ -99,6 +99,7 @@ async def run_bare(chats: int, rate: float) -> dict:
         else server.private_chat(server.user(1_000_000 + n, f"Learner {n}"))
         for n in range(chats)
     ]
+    # PTB's limiter as documented (a full second's burst), at the same rate.
     bot = ExtBot(SANDBOX_TOKEN, base_url=f"{server.url}/bot",
                  rate_limiter=AIORateLimiter(overall_max_rate=rate, max_retries=3))
     gate = asyncio.Semaphore(CONCURRENCY)

