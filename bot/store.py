@@ -359,15 +359,13 @@ class Store:
         with the choice that was counted.
         """
         async with self._transaction() as db:
-            cursor = await db.execute(
+            # The insert and the read of everything the rules need do not depend on each
+            # other's order, so both go to the database thread at once.
+            cursor, rows = await asyncio.gather(db.execute(
                 "INSERT INTO answers (ask_id, user_id, choice, correct, answered_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (ask_id, user_id) DO NOTHING",
                 (ask.id, user_id, choice, int(correct), _ts(answered_at)),
-            )
-            recorded = cursor.rowcount == 1
-            # Everything the rules need, in one round trip to the database thread.
-            now = await _one(
-                db,
+            ), db.execute_fetchall(
                 "SELECT (SELECT current FROM streaks WHERE chat_id = :chat AND user_id = :user)"
                 " AS current,"
                 " (SELECT best FROM streaks WHERE chat_id = :chat AND user_id = :user) AS best,"
@@ -380,35 +378,42 @@ class Store:
                 " AS was_correct",
                 {"chat": ask.chat_id, "user": user_id, "question": ask.question_id,
                  "ask": ask.id},
-            )
+            ))
+            now = next(iter(rows))
             streak = Streak(now["current"] or 0, now["best"] or 0)
-            if not recorded:
+            # Only a duplicate tap leaves the insert without effect, and then the earlier
+            # answer was there before either statement ran.
+            if cursor.rowcount != 1:
                 return AnswerOutcome(False, bool(now["was_correct"]), now["choice"], streak)
+            writes: list[tuple[str, tuple]] = []
             if advance is not None:
                 streak = advance(streak, correct)
-                await db.execute(
+                writes.append((
                     "INSERT INTO streaks (chat_id, user_id, current, best) VALUES (?, ?, ?, ?)"
                     " ON CONFLICT (chat_id, user_id) DO UPDATE"
                     " SET current = excluded.current, best = excluded.best",
                     (ask.chat_id, user_id, streak.current, streak.best),
-                )
+                ))
             if correct and day is not None:
                 today, rule = day
                 last = date.fromisoformat(now["last_day"]) if now["last_day"] else None
                 new_day, days = rule(last, now["day_streak"] or 0, today)
-                await db.execute(
+                writes.append((
                     "UPDATE chats SET day_streak = ?, last_correct_day = ? WHERE id = ?",
                     (days, new_day.isoformat(), ask.chat_id),
-                )
+                ))
             if review is not None:
                 card = review(now["card"])
-                await db.execute(
+                writes.append((
                     "INSERT INTO reviews (user_id, question_id, card, due, last_review)"
                     " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, question_id) DO UPDATE"
                     " SET card = excluded.card, due = excluded.due,"
                     " last_review = excluded.last_review",
                     (user_id, ask.question_id, card.data, _ts(card.due), _ts(answered_at)),
-                )
+                ))
+            # Different rows of different tables: queued together, one wait. A failure
+            # raises here and the transaction rolls back as a whole.
+            await asyncio.gather(*(db.execute(sql, params) for sql, params in writes))
         return AnswerOutcome(True, correct, choice, streak)
 
     async def member_stats(self, chat_id: int, user_id: int) -> MemberStats:
