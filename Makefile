@@ -27,3 +27,11 @@ test: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+
+# Benchmarks (not tests): each prints its figures beside a baseline from the same run.
+bench: $(BIN)/.installed
+	$(BIN)/python -m bench.bank_load
+	$(BIN)/python -m bench.store
+	$(BIN)/python -m bench.memory
+	$(BIN)/python -m bench.taps
+	$(BIN)/python -m bench.pushes
