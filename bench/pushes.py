@@ -45,26 +45,36 @@ def rates(times: list[float]) -> tuple[float, float]:
     return overall, steady
 
 
-async def run_ours(chats: int, rate: float) -> dict:
+async def flood_limited_server(rate: float) -> tuple[SandboxServer, list[float]]:
+    """A sandbox enforcing `rate`, and the list it appends each delivered message's time to."""
     server = SandboxServer(flood_limit=(rate, 20))
     await server.start()
     sent_at: list[float] = []
     server.listeners.append(
         lambda event, subject: sent_at.append(time.perf_counter()) if event == "sent" else None
     )
+    return server, sent_at
+
+
+def audience(server: SandboxServer, chats: int) -> list:
+    """The same mix of groups and private chats for every run."""
+    rng = random.Random(7)
+    return [
+        server.group(-(1_000_000 + n), f"Group {n}") if rng.random() < GROUP_SHARE
+        else server.private_chat(server.user(1_000_000 + n, f"Learner {n}"))
+        for n in range(chats)
+    ]
+
+
+async def run_ours(chats: int, rate: float) -> dict:
+    server, sent_at = await flood_limited_server(rate)
+    targets = audience(server, chats)
     now = datetime.now(UTC)
     due = (now - timedelta(minutes=1)).replace(second=0, microsecond=0)
-    targets = []
     with tempfile.TemporaryDirectory() as tmp:
         database = Path(tmp) / "bench.sqlite3"
         store = await Store.open(database)
-        rng = random.Random(7)
-        for n in range(chats):
-            if rng.random() < GROUP_SHARE:
-                chat = server.group(-(1_000_000 + n), f"Group {n}")
-            else:
-                chat = server.private_chat(server.user(1_000_000 + n, f"Learner {n}"))
-            targets.append(chat)
+        for chat in targets:
             await store.remember(now, chat=(chat.id, chat.type, chat.title))
             await store.set_daily(chat.id, f"{due:%H:%M}", "UTC", due)
         await store.close()
@@ -87,18 +97,8 @@ async def run_ours(chats: int, rate: float) -> dict:
 
 
 async def run_bare(chats: int, rate: float) -> dict:
-    server = SandboxServer(flood_limit=(rate, 20))
-    await server.start()
-    sent_at: list[float] = []
-    server.listeners.append(
-        lambda event, subject: sent_at.append(time.perf_counter()) if event == "sent" else None
-    )
-    rng = random.Random(7)
-    targets = [
-        server.group(-(1_000_000 + n), f"Group {n}") if rng.random() < GROUP_SHARE
-        else server.private_chat(server.user(1_000_000 + n, f"Learner {n}"))
-        for n in range(chats)
-    ]
+    server, sent_at = await flood_limited_server(rate)
+    targets = audience(server, chats)
     # PTB's limiter as documented (a full second's burst), at the same rate.
     bot = ExtBot(SANDBOX_TOKEN, base_url=f"{server.url}/bot",
                  rate_limiter=AIORateLimiter(overall_max_rate=rate, max_retries=3))
