@@ -34,11 +34,11 @@ def schedule_of(chat: ChatState) -> DailySchedule | None:
 
 
 class PushRound:
-    """One process's pusher: rounds never overlap, and sends in flight are tracked."""
+    """One process's pusher. Rounds never overlap, and a round ends only when all its
+    sends have, so a claimed push without a message is never one still in flight."""
 
     def __init__(self) -> None:
         self._lock = asyncio.Lock()
-        self._in_flight: set[int] = set()
 
     async def __call__(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Job callback: run a round unless one is still going."""
@@ -61,15 +61,12 @@ class PushRound:
 
         async def spawn(ask: Ask) -> None:
             await gate.acquire()
-            self._in_flight.add(ask.id)
             task = asyncio.create_task(self._send(bot, svc, ask))
-            task.add_done_callback(lambda _: (gate.release(), self._in_flight.discard(ask.id)))
+            task.add_done_callback(lambda _: gate.release())
             tasks.add(task)
 
         # Claimed earlier but never sent: the process stopped (or a send failed) in between.
         for ask in await svc.store.unsent_pushes():
-            if ask.id in self._in_flight:
-                continue
             if not is_within_grace(ask.asked_at, svc.clock()):
                 await svc.store.drop_push(ask.id)
                 continue
