@@ -161,3 +161,21 @@ async def test_help_topics_and_unknown_command(sandbox: SandboxServer, bot_runne
         assert "don't know that command" in unknown.text
         chatter = await bot.say(chat, alice, "hello there")
         assert "/quiz" in chatter.text
+
+
+async def test_double_tap_on_next_asks_one_question(sandbox: SandboxServer, bot_runner):
+    alice = sandbox.user(11, "Alice")
+    chat = sandbox.private_chat(alice)
+    async with bot_runner() as bot:
+        question = await bot.say(chat, alice, "/quiz customers")
+        await bot.tap(chat, question, alice, letter=bot.correct_letter(question))
+        verdict = await sandbox.next_bot_message(chat, after=question.message_id)
+        data = verdict.button_data("Next")
+        await bot.tap(chat, verdict, alice, data=data)
+        await bot.tap(chat, verdict, alice, data=data)
+        follow_up = await sandbox.next_bot_message(chat, after=verdict.message_id)
+        assert follow_up.buttons
+        stats = await bot.say(chat, alice, "/stats")  # handled after both taps (same chat)
+        between = [m for m in sandbox.bot_messages(chat)
+                   if verdict.message_id < m.message_id < stats.message_id]
+        assert between == [follow_up]

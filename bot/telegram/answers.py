@@ -34,8 +34,8 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await on_next(update, context, tap)
     elif isinstance(tap, keyboards.NextReviewTap):
         await query.answer()
-        await drop_keyboard(query.message)
-        await ask_next_review(context.bot, services(context), query.message.chat.id)
+        if query.message is not None and await drop_keyboard(query.message):
+            await ask_next_review(context.bot, services(context), query.message.chat.id)
     elif isinstance(tap, keyboards.ForgetTap):
         await on_forget(update, context, tap)
     else:
@@ -115,9 +115,9 @@ async def on_next(
     svc = services(context)
     query = update.callback_query
     await query.answer()
-    if query.message is None:
+    # Only the tap that removes the button asks: a quick second tap gets nothing new.
+    if query.message is None or not await drop_keyboard(query.message):
         return
-    await drop_keyboard(query.message)
     topic = svc.bank.topic(tap.topic) if tap.topic else None
     chat = await svc.store.chat_state(query.message.chat.id)
     await ask_question(context.bot, svc, chat, topic)

@@ -11,15 +11,17 @@ def _unchanged(exc: BadRequest) -> bool:
     return "not modified" in exc.message
 
 
-async def drop_keyboard(message: object) -> None:
-    """Remove the buttons of a message; already removed is fine."""
+async def drop_keyboard(message: object) -> bool:
+    """Remove the buttons of a message; False if they were already gone (a second tap)."""
     if not isinstance(message, Message):
-        return  # inaccessible (too old): nothing to edit
+        return True  # inaccessible (too old): nothing to edit
     try:
         await message.edit_reply_markup(reply_markup=None)
     except BadRequest as exc:
         if not _unchanged(exc):
             raise
+        return False
+    return True
 
 
 async def edit_text(message: Message, html: str) -> None:
