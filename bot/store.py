@@ -564,6 +564,15 @@ class Store:
         )
         return [_ask(row) for row in rows]
 
+    async def open_ask(self, chat_id: int, now: datetime) -> Ask | None:
+        """The chat's question whose answer window is still running, if any."""
+        rows = await self._fetchall(
+            "SELECT * FROM asks WHERE chat_id = ? AND closed_at IS NULL AND closes_at > ?"
+            " ORDER BY closes_at DESC LIMIT 1",
+            (chat_id, _ts(now)),
+        )
+        return _ask(rows[0]) if rows else None
+
     async def close_ask(self, ask_id: int, at: datetime) -> bool:
         """Mark an ask closed; False if it already was (someone else closes it)."""
         cursor = await self._write(

@@ -107,3 +107,20 @@ async def test_group_upgraded_to_supergroup_keeps_its_data(
         group.migrated_to = supergroup.id
         board = await bot.say(supergroup, alice, "/leaderboard")
         assert "Alice — 1/1 right" in board.text
+
+
+async def test_one_open_question_at_a_time_in_a_group(
+    sandbox: SandboxServer, bot_runner, clock: FakeClock, people
+):
+    group, alice, bob, _ = people
+    async with bot_runner() as bot:
+        question = await bot.say(group, alice, "/quiz")
+        clock.advance(seconds=20)
+        busy = await bot.say(group, bob, "/quiz")
+        assert "still open" in busy.text and "40 s" in busy.text
+        clock.advance(seconds=41)
+        await sandbox.next_bot_message(group, after=busy.message_id)  # the reveal
+        reveal = sandbox.bot_messages(group)[-1]
+        assert "Answers are closed" in reveal.text
+        fresh = await bot.say(group, bob, "/quiz")
+        assert fresh.buttons and fresh.message_id != question.message_id

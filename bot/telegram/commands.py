@@ -65,6 +65,15 @@ async def quiz(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
         topic = match.topic
     chat = await svc.store.chat_state(update.effective_chat.id)
+    if chat.is_group:
+        # One question at a time keeps a group's chat readable and its answers fair.
+        running = await svc.store.open_ask(chat.id, svc.clock())
+        if running is not None:
+            left = render.duration(running.closes_at - svc.clock())
+            await update.effective_message.reply_text(
+                f"A question is still open: answer it above. Answers close in {left}."
+            )
+            return
     await ask_question(context.bot, svc, chat, topic)
 
 
