@@ -139,6 +139,13 @@ class RunningBot:
                                          data=data, button=button or letter)
         return await self.server.wait_for(lambda: self.server.callback_answer(query_id))
 
+    async def answer(self, chat: Chat, message: Message, user: User, right: bool = True
+                     ) -> Message:
+        """Answer a question rightly (or not) and return the bot's next message after it."""
+        letter = self.correct_letter(message) if right else self.wrong_letter(message)
+        await self.tap(chat, message, user, letter=letter)
+        return await self.server.next_bot_message(chat, after=message.message_id)
+
     def correct_letter(self, message: Message) -> str:
         """Which letter of a question message is the right answer (found via the bank)."""
         question = next(q for q in self.bank if q.text in message.text)

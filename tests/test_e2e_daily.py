@@ -39,8 +39,7 @@ async def test_set_show_and_push_once_at_local_time(
         push = pushes(sandbox, chat)
         assert len(push) == 1 and push[0].buttons
         # A pushed question is answered like any other.
-        await bot.tap(chat, push[0], alice, letter=bot.correct_letter(push[0]))
-        verdict = await sandbox.next_bot_message(chat, after=push[0].message_id)
+        verdict = await bot.answer(chat, push[0], alice)
         assert "streak 1" in verdict.text
         shown = await bot.say(chat, alice, "/daily")
         assert "Next: Wed 04 Mar 08:30" in shown.text

@@ -25,8 +25,7 @@ async def test_missed_item_returns_before_unseen_once_due(
     async with bot_runner(bank_dir=small_bank_dir) as bot:
         first = await bot.say(chat, alice, "/quiz alpha")
         missed = asked_id(bot, first)
-        await bot.tap(chat, first, alice, letter=bot.wrong_letter(first))
-        await sandbox.next_bot_message(chat, after=first.message_id)
+        await bot.answer(chat, first, alice, right=False)
         second = await bot.say(chat, alice, "/quiz alpha")
         assert asked_id(bot, second) != missed  # not due yet: an unseen one comes
         clock.advance(minutes=2)  # FSRS: a lapse is due again after one minute
@@ -46,8 +45,7 @@ async def test_right_answer_moves_due_as_fsrs_says_and_review_names_next_due(
         question = await bot.say(chat, alice, "/quiz alpha")
         clock.advance(seconds=20)
         answered_at = clock()
-        await bot.tap(chat, question, alice, letter=bot.correct_letter(question))
-        await sandbox.next_bot_message(chat, after=question.message_id)
+        await bot.answer(chat, question, alice)
 
         expected = Reviewer(fuzz=False).review(None, Rating.Good, answered_at, 1).due
         store = await Store.open(bot.settings.database_path)
@@ -64,8 +62,7 @@ async def test_right_answer_moves_due_as_fsrs_says_and_review_names_next_due(
         clock.now = expected
         review = await bot.say(chat, alice, "/review")
         assert asked_id(bot, review) == asked_id(bot, question)
-        await bot.tap(chat, review, alice, letter=bot.correct_letter(review))
-        verdict = await sandbox.next_bot_message(chat, after=review.message_id)
+        verdict = await bot.answer(chat, review, alice)
         assert verdict.button_data("Next review") == "r:next"
         await bot.tap(chat, verdict, alice, button="Next review")
         after = await sandbox.next_bot_message(chat, after=verdict.message_id)
@@ -147,8 +144,7 @@ async def test_mock_exam_times_out_at_sixty_minutes(
     async with bot_runner() as bot:
         intro = await bot.say(chat, alice, "/exam")
         question = await sandbox.next_bot_message(chat, after=intro.message_id)
-        await bot.tap(chat, question, alice, letter=bot.correct_letter(question))
-        second = await sandbox.next_bot_message(chat, after=question.message_id)
+        second = await bot.answer(chat, question, alice)
         clock.advance(minutes=60)
         late = await bot.tap(chat, second, alice, letter=bot.correct_letter(second))
         assert "does not count" in late["text"]
@@ -168,8 +164,7 @@ async def test_forget_removes_the_users_rows_and_nothing_else(
     async with bot_runner() as bot:
         for chat, user in ((mine, alice), (his, bob)):
             question = await bot.say(chat, user, "/quiz")
-            await bot.tap(chat, question, user, letter=bot.correct_letter(question))
-            await sandbox.next_bot_message(chat, after=question.message_id)
+            await bot.answer(chat, question, user)
         database = bot.settings.database_path
         before = table_counts(database)
 

@@ -52,8 +52,7 @@ async def test_streak_survives_restart_and_wrong_answer_resets(
     chat = sandbox.private_chat(alice)
     async with bot_runner() as bot:
         question = await bot.say(chat, alice, "/quiz customers")
-        await bot.tap(chat, question, alice, letter=bot.correct_letter(question))
-        first = await sandbox.next_bot_message(chat, after=question.message_id)
+        first = await bot.answer(chat, question, alice)
         assert "streak 1" in first.text
 
     # A new process on the same database: the streak continues.
@@ -61,8 +60,7 @@ async def test_streak_survives_restart_and_wrong_answer_resets(
         await bot.tap(chat, first, alice, button="Next")
         question = await sandbox.next_bot_message(chat, after=first.message_id)
         assert question.buttons
-        await bot.tap(chat, question, alice, letter=bot.correct_letter(question))
-        second = await sandbox.next_bot_message(chat, after=question.message_id)
+        second = await bot.answer(chat, question, alice)
         assert "streak 2" in second.text
         assert "best 2" in second.text
 
@@ -168,8 +166,7 @@ async def test_double_tap_on_next_asks_one_question(sandbox: SandboxServer, bot_
     chat = sandbox.private_chat(alice)
     async with bot_runner() as bot:
         question = await bot.say(chat, alice, "/quiz customers")
-        await bot.tap(chat, question, alice, letter=bot.correct_letter(question))
-        verdict = await sandbox.next_bot_message(chat, after=question.message_id)
+        verdict = await bot.answer(chat, question, alice)
         data = verdict.button_data("Next")
         await bot.tap(chat, verdict, alice, data=data)
         await bot.tap(chat, verdict, alice, data=data)
