@@ -33,7 +33,7 @@ from bot.bank import Bank
 from bot.config import Settings
 from bot.models import Clock
 from bot.quiz.review import Reviewer
-from bot.store import Store
+from bot.store import SchemaError, Store
 from bot.telegram import answers, commands, exams, membership, render, reviews
 from bot.telegram.ordering import PerChatOrder
 from bot.telegram.pushes import PushRound
@@ -92,8 +92,8 @@ def build_application(
         await app.bot.set_my_commands(
             [BotCommand(name, description) for name, description in render.COMMANDS]
         )
-        # Both jobs decide by the injected clock and the database, so windows that ended and
-        # pushes that fell due while the bot was down are handled on the first tick.
+        # The jobs decide by the injected clock and the database, so windows and exams that
+        # ended and pushes that fell due while the bot was down are handled on the first tick.
         app.bot_data[PUSH_ROUND_KEY] = push_round = PushRound()
         jobs = app.job_queue
         late_ok = {"misfire_grace_time": None, "coalesce": True}
@@ -220,4 +220,7 @@ def run_polling(settings: Settings, bank: Bank) -> int:
     except (NetworkError, TimedOut) as exc:
         log.error("cannot reach the Bot API at %s: %s", settings.api_url, exc)
         return 1
+    except SchemaError as exc:
+        log.error("cannot use the database %s: %s", settings.database_path, exc)
+        return 2
     return 0
