@@ -457,14 +457,6 @@ class Store:
         self._known_chats.pop(chat_id, None)  # so the next update from it resumes it
         await self._write("UPDATE chats SET paused_reason = ? WHERE id = ?", (reason, chat_id))
 
-    async def resume_chat(self, chat_id: int) -> bool:
-        """Clear a chat's pause; True if it was paused."""
-        cursor = await self._write(
-            "UPDATE chats SET paused_reason = NULL WHERE id = ? AND paused_reason IS NOT NULL",
-            (chat_id,),
-        )
-        return cursor.rowcount == 1
-
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
         """Carry a group's data over to the supergroup it became."""
         self._known_chats.pop(old_id, None)

@@ -205,10 +205,6 @@ class SandboxServer:
                 return value
         return await asyncio.wait_for(watch(), timeout)
 
-    def chat_messages(self, chat: Chat) -> list[Message]:
-        """Every message of a chat, oldest first, as it stands now."""
-        return list(self.messages.get(chat.id, []))
-
     def bot_messages(self, chat: Chat) -> list[Message]:
         """The bot's messages in a chat, oldest first."""
         return [m for m in self.messages.get(chat.id, []) if m.sender.id == self.bot.id]
